@@ -1,0 +1,212 @@
+"""Django admin for every core model: Chinese labels (from verbose_name), search and filters.
+Writes that carry rules go through services, so the admin cannot save what a service refuses."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from appraisal import authority, services
+from appraisal.models import (
+    GRANTABLE_KINDS,
+    AuthorityGrant,
+    Center,
+    EligibilityCondition,
+    Occupation,
+    OccupationLevel,
+    RetakeDay,
+    ScheduledAppraisalDay,
+    UnifiedAppraisal,
+    User,
+    WorkdayOverride,
+)
+from appraisal.workdays import CalendarUnknown, registration_deadline
+
+
+class ScopedAdminMixin:
+    """Staff who use the admin see only their scope (ORG-8); the engine decides it."""
+
+    center_field = "center"
+
+    def get_queryset(self, request):
+        return authority.scope_queryset(request.user, super().get_queryset(request), self.center_field)
+
+
+class AuthorityGrantInline(admin.TabularInline):
+    model = AuthorityGrant
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.clean = _grant_formset_clean(formset.clean, obj)
+        return formset
+
+
+def _grant_formset_clean(original_clean, center):
+    def clean(formset):
+        original_clean(formset)
+        kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if kept and center is not None and center.kind not in GRANTABLE_KINDS:
+            raise ValidationError(_("只有扩权县、院校和行业企业鉴定机构可以单独批准鉴定权限。"))
+
+    return clean
+
+
+@admin.register(Center)
+class CenterAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "division_code", "parent", "runs_question_sub_bank", "is_active"]
+    list_filter = ["kind", "runs_question_sub_bank", "is_active", "parent"]
+    search_fields = ["name", "division_code"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    inlines = [AuthorityGrantInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "parent", "division_code", "is_active", "address"]}),
+        (_("业务设置"), {"fields": ["runs_question_sub_bank", "dual_certificate_school"]}),
+        (_("公开电话（OTH-2）"), {"fields": ["supervision_phone", "enquiry_phone", "duty_phone"]}),
+    ]
+
+    def get_queryset(self, request):
+        return authority.visible_centers(request.user).select_related("parent")
+
+
+@admin.register(AuthorityGrant)
+class AuthorityGrantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["center", "level", "approved_on", "document"]
+    list_filter = ["level", "center__kind"]
+    search_fields = ["center__name", "document"]
+    list_select_related = ["center"]
+    autocomplete_fields = ["center"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.center.kind not in GRANTABLE_KINDS:
+            raise ValidationError(_("只有扩权县、院校和行业企业鉴定机构可以单独批准鉴定权限。"))
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        original_clean = form.clean
+
+        def clean(this):
+            cleaned = original_clean(this)
+            center = cleaned.get("center")
+            if center is not None and center.kind not in GRANTABLE_KINDS:
+                raise ValidationError(_("只有扩权县、院校和行业企业鉴定机构可以单独批准鉴定权限。"))
+            return cleaned
+
+        form.clean = clean
+        return form
+
+
+class OccupationLevelInline(admin.TabularInline):
+    model = OccupationLevel
+    extra = 0
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "category", "status", "cancelled_on", "cancelled_by_state_council"]
+    list_filter = ["category", "status", "cancelled_by_state_council"]
+    search_fields = ["name", "code"]
+    inlines = [OccupationLevelInline]
+
+
+class EligibilityConditionInline(admin.TabularInline):
+    model = EligibilityCondition
+    extra = 0
+
+
+@admin.register(OccupationLevel)
+class OccupationLevelAdmin(admin.ModelAdmin):
+    list_display = ["occupation", "level", "theory_minutes", "skill_mode", "skill_minutes"]
+    list_filter = ["level", "skill_mode", "occupation__category"]
+    search_fields = ["occupation__name", "occupation__code"]
+    list_select_related = ["occupation"]
+    inlines = [EligibilityConditionInline]
+
+
+@admin.register(EligibilityCondition)
+class EligibilityConditionAdmin(admin.ModelAdmin):
+    list_display = ["occupation_level", "min_years_in_occupation", "requires_lower_level_certificate",
+                    "requires_professional_title", "description"]
+    list_filter = ["requires_lower_level_certificate", "requires_professional_title", "occupation_level__level"]
+    search_fields = ["occupation_level__occupation__name", "description"]
+    list_select_related = ["occupation_level__occupation"]
+
+
+@admin.register(UnifiedAppraisal)
+class UnifiedAppraisalAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "first_day", "second_day", "registration_opens", "registration_closes"]
+    list_filter = ["year", "half"]
+    search_fields = ["year"]
+
+
+@admin.register(RetakeDay)
+class RetakeDayAdmin(admin.ModelAdmin):
+    list_display = ["year", "kind", "day", "failed_in_year"]
+    list_filter = ["year", "kind"]
+    search_fields = ["year"]
+
+
+@admin.register(ScheduledAppraisalDay)
+class ScheduledAppraisalDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["center", "day", "registration_extension_days", "deadline", "note"]
+    list_filter = ["registration_extension_days", "center__kind", ("day", admin.DateFieldListFilter)]
+    search_fields = ["center__name", "note"]
+    date_hierarchy = "day"
+    list_select_related = ["center"]
+    autocomplete_fields = ["center"]
+
+    @admin.display(description=_("报名截止日"))
+    def deadline(self, obj):
+        try:
+            return obj.registration_deadline
+        except CalendarUnknown:
+            return _("（该年度工作日历未维护）")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        original_clean = form.clean
+
+        def clean(this):
+            cleaned = original_clean(this)
+            day, extension = cleaned.get("day"), cleaned.get("registration_extension_days")
+            if day is not None and extension is not None:
+                registration_deadline(day, extension)  # refuses unknown years and bad extensions
+            return cleaned
+
+        form.clean = clean
+        return form
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["day", "is_working_day", "name"]
+    list_filter = ["is_working_day", ("day", admin.DateFieldListFilter)]
+    search_fields = ["name"]
+    date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        services.set_workday_override(day=obj.day, is_working_day=obj.is_working_day, name=obj.name)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "role", "center", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "center__kind"]
+    search_fields = ["username", "full_name", "phone"]
+    list_select_related = ["center"]
+    autocomplete_fields = ["center", "region", "school", "employer_body"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("角色与机构"), {"fields": ["role", "full_name", "center", "phone"]}),
+        (_("考生信息"), {"fields": ["id_number", "region", "school", "graduation_date", "employer_body",
+                                  "employer_name"]}),
+    ]
+    add_fieldsets = [
+        *DjangoUserAdmin.add_fieldsets,
+        (_("角色与机构"), {"fields": ["role", "full_name", "center"]}),
+    ]
+
+    def get_queryset(self, request):
+        return authority.scope_queryset(request.user, super().get_queryset(request), "center")

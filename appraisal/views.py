@@ -1,0 +1,106 @@
+"""HTML pages of the core: login, the home page of every role, the calendar, centers, and the
+authority check. Thin: reads come from selectors, decisions from the authority engine."""
+
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from appraisal import authority, selectors
+from appraisal.forms import AuthorityCheckForm, DeadlineForm
+from appraisal.models import Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "appraisal/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("login")
+
+
+def _staff_required(user):
+    if not user.is_authenticated or user.role == Role.CANDIDATE:
+        raise PermissionDenied("此页面仅限鉴定机构和人社部门工作人员使用。")
+
+
+@login_required
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "scope": authority.scope_description(user),
+        "upcoming_days": selectors.upcoming_appraisal_days(user, today=today, limit=12),
+        "unified": selectors.upcoming_unified_appraisals(today=today),
+        "retake_days": selectors.upcoming_retake_days(today=today),
+    }
+    if user.role == Role.CANDIDATE:
+        context["candidate_centers"] = authority.candidate_centers(user)
+        template = "appraisal/home_candidate.html"
+    else:
+        context["center_count"] = authority.visible_centers(user).count()
+        template = "appraisal/home_staff.html"
+    return render(request, template, context)
+
+
+def calendar(request):
+    """Public: the unified appraisal dates, retake days, and a registration-deadline calculator."""
+    today = timezone.localdate()
+    form = DeadlineForm(request.GET or None)
+    deadline = form.cleaned_data["deadline"] if form.is_bound and form.is_valid() else None
+    return render(
+        request,
+        "appraisal/calendar.html",
+        {
+            "form": form,
+            "deadline": deadline,
+            "unified": selectors.upcoming_unified_appraisals(today=today, limit=8),
+            "retake_days": selectors.upcoming_retake_days(today=today),
+        },
+    )
+
+
+@login_required
+def center_list(request):
+    _staff_required(request.user)
+    return render(
+        request,
+        "appraisal/center_list.html",
+        {"centers": selectors.centers_for(request.user), "scope": authority.scope_description(request.user)},
+    )
+
+
+@login_required
+def authority_check(request):
+    _staff_required(request.user)
+    form = AuthorityCheckForm(request.GET or None)
+    results = refusal = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        candidate = SimpleNamespace(
+            region=data["region"], school=data["school"], employer_body=data["employer_body"], graduation_date=None
+        )
+        args = (candidate, data["occupation"], data["level"])
+        results = authority.appraising_centers(*args, retake=data["retake"])
+        if not results:
+            refusal = authority.explain_refusal(*args, retake=data["retake"])
+    return render(request, "appraisal/authority_check.html", {"form": form, "results": results, "refusal": refusal})
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,115 @@
+"""Working-day arithmetic (CAL-3, CAL-4, EXAM-7, CERT-3): the one place that counts working days.
+
+China's official calendar comes from the `chinese-calendar` package (statutory holidays off,
+adjusted working days on). Staff can override any day in the database (`WorkdayOverride`); a year
+the package does not know counts as maintained once it has at least one override, and its other
+days follow the ordinary Monday-to-Friday week. A date in a year nobody maintains is refused:
+guessing a holiday wrong would move a legal deadline.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+
+import chinese_calendar
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from appraisal.models import WorkdayOverride
+
+MAX_EXTENSION_DAYS = 2
+REGISTRATION_CLOSE_WORKING_DAYS = 10
+
+
+class CalendarUnknown(ValidationError):
+    """A date in a year neither chinese-calendar nor the database overrides know."""
+
+
+@lru_cache(maxsize=64)
+def _library_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+class WorkdayCalendar:
+    """A view of the calendar with the overrides loaded once per year it touches."""
+
+    def __init__(self):
+        self._overrides: dict[int, dict[datetime.date, bool]] = {}
+
+    def _year_overrides(self, year: int) -> dict[datetime.date, bool]:
+        if year not in self._overrides:
+            self._overrides[year] = dict(
+                WorkdayOverride.objects.filter(day__year=year).values_list("day", "is_working_day")
+            )
+        return self._overrides[year]
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        overrides = self._year_overrides(day.year)
+        if day in overrides:
+            return overrides[day]
+        if _library_knows(day.year):
+            return chinese_calendar.is_workday(day)
+        if overrides:
+            return day.weekday() < 5
+        raise CalendarUnknown(
+            _("%(year)d年的法定节假日尚未维护，无法计算工作日。请在“工作日调整”中录入该年度的节假日和调休安排。")
+            % {"year": day.year},
+            code="calendar_unknown",
+        )
+
+    def add_working_days(self, day: datetime.date, n: int) -> datetime.date:
+        step = 1 if n > 0 else -1
+        remaining = abs(n)
+        current = day
+        while remaining:
+            current += datetime.timedelta(days=step)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return WorkdayCalendar().is_working_day(day)
+
+
+def add_working_days(day: datetime.date, n: int, *, calendar: WorkdayCalendar | None = None) -> datetime.date:
+    """The n-th working day after `day` (n > 0) or before it (n < 0), not counting `day` itself;
+    `day` unchanged for n == 0. Pass one `calendar` to compute many dates with one query a year."""
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise ValidationError(_("工作日数必须是整数。"), code="invalid_n")
+    return (calendar or WorkdayCalendar()).add_working_days(day, n)
+
+
+def validate_extension_days(extension_days) -> int:
+    valid = isinstance(extension_days, int) and not isinstance(extension_days, bool)
+    if not valid or extension_days not in range(MAX_EXTENSION_DAYS + 1):
+        raise ValidationError(
+            _("报名截止只能延长0、1或2个工作日，不能为“%(value)s”。") % {"value": extension_days},
+            code="invalid_extension",
+        )
+    return extension_days
+
+
+def registration_deadline(
+    appraisal_day: datetime.date, extension_days: int = 0, *, calendar: WorkdayCalendar | None = None
+) -> datetime.date:
+    """CAL-3: registration closes at the end of the 10th working day before the appraisal day (the
+    appraisal day itself not counted); a locality may extend it by 1 or 2 working days."""
+    validate_extension_days(extension_days)
+    return add_working_days(appraisal_day, -REGISTRATION_CLOSE_WORKING_DAYS + extension_days, calendar=calendar)
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    calendar = WorkdayCalendar()
+    count, current = 0, start
+    while current < end:
+        current += datetime.timedelta(days=1)
+        if calendar.is_working_day(current):
+            count += 1
+    return count

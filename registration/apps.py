@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RegistrationConfig(AppConfig):
+    name = "registration"
+    verbose_name = "报名管理"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,13 @@
+from django.urls import reverse
+
+
+def test_login_page_renders_in_chinese(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+def test_home_requires_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]

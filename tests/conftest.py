@@ -1,0 +1,69 @@
+"""Shared fixtures. The demo data set is loaded once per test session into the test database;
+pytest-django runs transactional tests (live server, end-to-end) after the others, and those load
+what they need themselves because their database is flushed after each test."""
+
+import pytest
+from django.db import connection
+
+from appraisal.demo import load_demo
+from appraisal.models import Center, Occupation, User
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split("@")[-1]
+    return f"database: {engine}; celery broker: {broker}; eager: {settings.CELERY_TASK_ALWAYS_EAGER}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo(years=(2017,))
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (the test command uses it when reachable, and always in CI)")
+
+
+@pytest.fixture
+def centers(db):
+    """The demo centers by short name: province, changchun (city), nongan (county), gongzhuling
+    (expanded county, granted 5-3), jilin_city, school, enterprise, affiliated."""
+    by_code = {c.division_code: c for c in Center.objects.filter(division_code__isnull=False)}
+    return {
+        "province": by_code["220000"],
+        "changchun": by_code["220100"],
+        "nongan": by_code["220122"],
+        "yushu": by_code["220182"],
+        "jilin_city": by_code["220200"],
+        "yongji": by_code["220221"],
+        "siping": by_code["220300"],
+        "gongzhuling": by_code["220381"],
+        "meihekou": by_code["220581"],
+        "changbaishan": Center.objects.get(name="长白山管委会职业技能鉴定中心"),
+        "school": Center.objects.get(kind="school"),
+        "enterprise": Center.objects.get(kind="enterprise"),
+        "affiliated": Center.objects.get(kind="affiliated_unit"),
+    }
+
+
+@pytest.fixture
+def occupation(db):
+    """Look up a demo occupation by name, with its levels prefetched."""
+
+    def get(name):
+        return Occupation.objects.prefetch_related("levels").get(name=name)
+
+    return get
+
+
+@pytest.fixture
+def demo_user(db):
+    def get(username):
+        return User.objects.select_related("center", "region").get(username=username)
+
+    return get

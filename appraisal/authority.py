@@ -383,3 +383,11 @@ def scope_description(user) -> str:
     if center.kind == CenterKind.CITY:
         return _("%(center)s本级及所辖县（市）、院校和企业鉴定机构。") % {"center": center.name}
     return _("%(center)s本机构。") % {"center": center.name}
+
+
+def can_manage_center(user, center: Center) -> bool:
+    """May the user act for this center (review applications, schedule, enter data)? Center staff
+    and province administrators, within their scope; examiners and HR officials only read."""
+    if not user.is_authenticated or user.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+        return False
+    return can_see_center(user, center)

@@ -156,6 +156,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database scheduler copies these into django-celery-beat's tables, where staff can see them.
+CELERY_BEAT_SCHEDULE = {
+    # Deadlines end at midnight Asia/Shanghai; running hourly also catches up after an outage.
+    "close-registration": {"task": "registration.close_registration", "schedule": 3600.0},
+}
 
 # --- API ---
 REST_FRAMEWORK = {

@@ -1,0 +1,70 @@
+"""Reads of registration, always through the acting user and the authority engine (ORG-8)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from appraisal import authority
+from appraisal.models import Role
+from registration.models import Application, ApplicationTransition, Material
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "candidate", "center", "occupation", "unified_appraisal", "scheduled_day__center", "retake_day",
+    )
+
+
+def applications_for(user) -> QuerySet[Application]:
+    """Every application the user may see: a candidate their own, staff those of centers in scope."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    if user.role == Role.CANDIDATE:
+        return _base().filter(candidate=user)
+    return authority.scope_queryset(user, _base(), "center")
+
+
+def review_queue(user, *, status=None, occupation=None, level=None, center=None, scheduled_day=None,
+                 unified_appraisal=None, search=None) -> QuerySet[Application]:
+    """The staff review queue with its filters; a constant number of queries whatever its length."""
+    queryset = applications_for(user).prefetch_related(
+        Prefetch("materials", queryset=Material.objects.only("id", "application_id", "kind"))
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if occupation:
+        queryset = queryset.filter(occupation=occupation)
+    if level:
+        queryset = queryset.filter(level=level)
+    if center:
+        queryset = queryset.filter(center=center)
+    if scheduled_day:
+        queryset = queryset.filter(scheduled_day=scheduled_day)
+    if unified_appraisal:
+        queryset = queryset.filter(unified_appraisal=unified_appraisal)
+    if search:
+        term = search.strip()
+        queryset = queryset.filter(Q(name__icontains=term) | Q(id_number__iexact=term.upper()))
+    return queryset.order_by("submitted_at", "created_at", "pk")
+
+
+def application_for(user, pk) -> Application:
+    """One application the user may see, or 404: guessing another person's ID reveals nothing."""
+    try:
+        return applications_for(user).prefetch_related(
+            "materials",
+            Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
+        ).get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("申报不存在或您无权查看。") from exc
+
+
+def material_for(user, pk) -> Material:
+    """One uploaded file, only if its application is visible to the user (permission-checked viewer)."""
+    try:
+        return Material.objects.select_related("application").get(
+            pk=pk, application__in=applications_for(user).values("pk")
+        )
+    except (Material.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("文件不存在或您无权查看。") from exc

@@ -1,0 +1,593 @@
+"""Every write of registration: candidates, applications, materials, review, fees, closing.
+
+The application's states live in one transition table (`TRANSITIONS`); `transition()` is the only
+function that changes `Application.status`, and it records who, when, from, to and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal import authority
+from appraisal.idnumbers import birth_date as id_birth_date
+from appraisal.idnumbers import gender as id_gender
+from appraisal.idnumbers import normalize_id_number
+from appraisal.models import (
+    Center,
+    EligibilityCondition,
+    Level,
+    Occupation,
+    OccupationLevel,
+    RetakeDay,
+    RetakeKind,
+    Role,
+    ScheduledAppraisalDay,
+    UnifiedAppraisal,
+    User,
+)
+from appraisal.workdays import CalendarUnknown, registration_deadline
+from registration.materials import check_upload
+from registration.models import (
+    LIVE_STATUSES,
+    Application,
+    ApplicationTransition,
+    FeeSchedule,
+    Material,
+    MaterialKind,
+    Status,
+)
+
+MIN_AGE = 16  # 劳动法: no one younger may be employed, so no one younger is appraised
+
+# --- The transition table -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    by: frozenset  # "candidate", "staff" (acting for the application's center), "system"
+    reason_required: bool = False
+
+
+CANDIDATE, STAFF, SYSTEM = "candidate", "staff", "system"
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (Status.DRAFT, Status.SUBMITTED): Transition(_("提交"), frozenset({CANDIDATE, STAFF})),
+    (Status.RETURNED, Status.SUBMITTED): Transition(_("修改后重新提交"), frozenset({CANDIDATE, STAFF})),
+    (Status.SUBMITTED, Status.APPROVED): Transition(_("审核通过"), frozenset({STAFF})),
+    (Status.SUBMITTED, Status.REJECTED): Transition(_("审核不通过"), frozenset({STAFF}), reason_required=True),
+    (Status.SUBMITTED, Status.RETURNED): Transition(_("退回修改"), frozenset({STAFF}), reason_required=True),
+    (Status.DRAFT, Status.WITHDRAWN): Transition(_("撤回"), frozenset({CANDIDATE, STAFF})),
+    (Status.SUBMITTED, Status.WITHDRAWN): Transition(_("撤回"), frozenset({CANDIDATE, STAFF})),
+    (Status.RETURNED, Status.WITHDRAWN): Transition(_("撤回"), frozenset({CANDIDATE, STAFF})),
+    (Status.DRAFT, Status.EXPIRED): Transition(_("报名截止，未提交"), frozenset({SYSTEM})),
+    (Status.RETURNED, Status.EXPIRED): Transition(_("报名截止，未重新提交"), frozenset({SYSTEM})),
+}
+
+
+def allowed_targets(status) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == status]
+
+
+def _actor_kind(actor, application) -> str:
+    if actor is None:
+        return SYSTEM
+    if actor.role == Role.CANDIDATE:
+        if actor.pk != application.candidate_id:
+            raise PermissionDenied(_("您无权操作他人的申报。"))
+        return CANDIDATE
+    if authority.can_manage_center(actor, application.center):
+        return STAFF
+    raise PermissionDenied(_("该申报不在您的鉴定机构管辖范围内。"))
+
+
+def transition(application: Application, to_status: str, *, actor, reason: str = "") -> Application:
+    """Move an application to `to_status` if the table allows it for this actor; audit it."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+        step = TRANSITIONS.get((locked.status, to_status))
+        if step is None:
+            raise ValidationError(
+                _("申报当前状态为“%(now)s”，不能变更为“%(to)s”。")
+                % {"now": locked.get_status_display(), "to": Status(to_status).label},
+                code="bad_transition",
+            )
+        who = _actor_kind(actor, locked)
+        if who not in step.by:
+            raise PermissionDenied(_("您无权执行“%(action)s”。") % {"action": step.action})
+        reason = (reason or "").strip()
+        if step.reason_required and not reason:
+            raise ValidationError(_("请填写“%(action)s”的原因。") % {"action": step.action}, code="reason_required")
+        ApplicationTransition.objects.create(
+            application=locked, from_status=locked.status, to_status=to_status, actor=actor, reason=reason
+        )
+        locked.status = to_status
+        locked.save(update_fields=["status", "updated_at"])
+    application.status = to_status
+    return application
+
+
+# --- Candidates -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_candidate(
+    *, full_name, id_number, phone, password, region=None, school=None, employer_body=None, employer_name="",
+    graduation_date=None,
+) -> User:
+    """A candidate signs up; the ID number is the login name (validated, unique)."""
+    errors = {}
+    try:
+        id_number = normalize_id_number(id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
+    else:
+        if User.objects.filter(Q(id_number=id_number) | Q(username=id_number)).exists():
+            errors["id_number"] = [_("该身份证号已注册，请直接登录。")]
+    if not (full_name or "").strip():
+        errors["full_name"] = [_("请填写姓名。")]
+    if region is None and school is None and employer_body is None:
+        errors["region"] = [_("请选择所在地区。")]
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=id_number, full_name=full_name.strip(), id_number=id_number, phone=phone, role=Role.CANDIDATE,
+        region=region, school=school, employer_body=employer_body, employer_name=employer_name,
+        graduation_date=graduation_date,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+# --- Appraisals a candidate can apply for, and their windows (CAL-2, CAL-3, CAL-5) ----------
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: datetime.date | None
+    closes: datetime.date
+
+    def is_open(self, today: datetime.date) -> bool:
+        return (self.opens is None or self.opens <= today) and today <= self.closes
+
+
+def window_for(target) -> Window:
+    """The registration window of an appraisal; raises CalendarUnknown for unmaintained years."""
+    if isinstance(target, UnifiedAppraisal):
+        return Window(target.registration_opens, target.registration_closes)
+    if isinstance(target, ScheduledAppraisalDay):
+        return Window(None, registration_deadline(target.day, target.registration_extension_days))
+    if isinstance(target, RetakeDay):
+        if target.kind == RetakeKind.UNIFIED:
+            # A unified retake is held with the unified appraisal of that half-year: same window.
+            unified = UnifiedAppraisal.objects.filter(first_day__lte=target.day, second_day__gte=target.day).first()
+            if unified is not None:
+                return Window(unified.registration_opens, unified.registration_closes)
+        return Window(None, registration_deadline(target.day))
+    raise TypeError(target)
+
+
+def check_window(target, today: datetime.date) -> Window:
+    try:
+        window = window_for(target)
+    except CalendarUnknown as exc:
+        raise ValidationError(exc.messages, code="calendar_unknown") from exc
+    if not window.is_open(today):
+        if window.opens and today < window.opens:
+            message = _("报名尚未开始，报名时间为%(opens)s至%(closes)s。")
+        else:
+            message = _("报名已截止（截止日期%(closes)s）。")
+        raise ValidationError(
+            message % {"opens": window.opens and window.opens.isoformat(), "closes": window.closes.isoformat()},
+            code="window_closed",
+        )
+    return window
+
+
+def responsible_center(candidate, occupation: Occupation, level: int, *, retake: bool, today) -> Center:
+    """The nearest center the authority engine allows, or a ValidationError with its reason."""
+    found = authority.appraising_centers(candidate, occupation, level, retake=retake, on_date=today)
+    if not found:
+        raise ValidationError(
+            authority.explain_refusal(candidate, occupation, level, retake=retake, on_date=today), code="authority"
+        )
+    return found[0][0]
+
+
+def target_center(target, candidate, occupation, level, *, retake, today) -> Center:
+    """Which center appraises this application, checked by the engine for the chosen appraisal."""
+    if isinstance(target, ScheduledAppraisalDay):
+        decision = authority.can_appraise(target.center, candidate, occupation, level, retake=retake, on_date=today)
+        if not decision:
+            raise ValidationError(decision.reason, code="authority")
+        return target.center
+    if isinstance(target, UnifiedAppraisal) and not occupation.is_unified:
+        raise ValidationError(
+            _("“%(occ)s”是日常鉴定职业，请选择鉴定机构的定期鉴定日。") % {"occ": occupation.name}, code="wrong_target"
+        )
+    if isinstance(target, RetakeDay):
+        expected = RetakeKind.UNIFIED if occupation.is_unified else RetakeKind.DAILY
+        if target.kind != expected:
+            raise ValidationError(
+                _("“%(occ)s”的补考安排在%(kind)s日。") % {"occ": occupation.name, "kind": RetakeKind(expected).label},
+                code="wrong_retake_day",
+            )
+    return responsible_center(candidate, occupation, level, retake=retake, today=today)
+
+
+def open_appraisals(candidate, occupation: Occupation, level: int, *, retake=False, today=None):
+    """The appraisals this candidate can apply for now, each with its center (for the form)."""
+    today = today or timezone.localdate()
+    options = []
+    if retake:
+        targets = list(RetakeDay.objects.filter(day__gte=today))
+    elif occupation.is_unified:
+        targets = list(UnifiedAppraisal.objects.filter(first_day__gte=today))
+    else:
+        centers = [c for c, _d in authority.appraising_centers(candidate, occupation, level, on_date=today)]
+        targets = list(
+            ScheduledAppraisalDay.objects.filter(center__in=centers, day__gt=today)
+            .select_related("center")
+            .order_by("day")[:20]
+        )
+    for target in targets:
+        try:
+            window = check_window(target, today)
+            center = target_center(target, candidate, occupation, level, retake=retake, today=today)
+        except ValidationError:
+            continue
+        options.append((target, center, window))
+    return options
+
+
+# --- Identity and eligibility (REG-5, REG-6) ------------------------------------------------
+
+
+def validate_identity(*, id_number, birth_month, gender, today=None) -> str:
+    """ID checksum, and the form's 出生年月 and 性别 consistent with the number. Returns it normalized."""
+    today = today or timezone.localdate()
+    id_number = normalize_id_number(id_number)  # raises with a Chinese message
+    errors = {}
+    born = id_birth_date(id_number)
+    if born > today:
+        errors["id_number"] = [_("身份证号中的出生日期在未来，请核对。")]
+    if birth_month is not None:
+        if birth_month > today:
+            errors["birth_month"] = [_("出生年月不能是未来的日期。")]
+        elif (birth_month.year, birth_month.month) != (born.year, born.month):
+            errors["birth_month"] = [
+                _("出生年月（%(form)s）与身份证号中的出生日期（%(id)s）不一致。")
+                % {"form": f"{birth_month:%Y年%m月}", "id": f"{born:%Y年%m月%d日}"}
+            ]
+    if gender and gender != id_gender(id_number):
+        errors["gender"] = [_("性别与身份证号不一致。")]
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if not errors and age < MIN_AGE:
+        errors["id_number"] = [_("未满%(age)d周岁，不能申报职业技能鉴定。") % {"age": MIN_AGE}]
+    if errors:
+        raise ValidationError(errors)
+    return id_number
+
+
+def conditions_for(occupation_id, level) -> list[EligibilityCondition]:
+    return list(
+        EligibilityCondition.objects.filter(occupation_level__occupation_id=occupation_id, occupation_level__level=level)
+    )
+
+
+def required_materials(application: Application, conditions=None) -> list[str]:
+    """REG-2: always ID card, education certificate and photo; the rest as REG-6 conditions ask."""
+    conditions = conditions if conditions is not None else conditions_for(application.occupation_id, application.level)
+    kinds = [MaterialKind.ID_CARD, MaterialKind.EDUCATION, MaterialKind.PHOTO]
+    if any(c.min_years_in_occupation for c in conditions):
+        kinds.append(MaterialKind.WORK_PROOF)
+    if any(c.requires_lower_level_certificate for c in conditions):
+        kinds.append(MaterialKind.LOWER_CERTIFICATE)
+    if any(c.requires_professional_title for c in conditions):
+        kinds.append(MaterialKind.TITLE_CERTIFICATE)
+    return kinds
+
+
+def check_eligibility(application: Application, *, today=None) -> list[dict]:
+    """REG-5/REG-6, checked automatically: a list of {check, ok, message} shown to candidate and
+    reviewer. Everything must be ok before the application can be submitted."""
+    today = today or timezone.localdate()
+    results = []
+
+    def add(check, ok, message):
+        results.append({"check": check, "ok": bool(ok), "message": str(message)})
+
+    try:
+        validate_identity(
+            id_number=application.id_number, birth_month=application.birth_month, gender=application.gender,
+            today=today,
+        )
+        add("identity", True, _("身份证号校验通过，出生年月、性别一致。"))
+    except ValidationError as exc:
+        add("identity", False, "；".join(exc.messages))
+
+    conditions = conditions_for(application.occupation_id, application.level)
+    level_name = Level.short_label(application.level)
+    for condition in conditions:
+        if condition.min_years_in_occupation:
+            ok = application.years_in_occupation >= condition.min_years_in_occupation
+            add(
+                "years", ok,
+                _("本职业工作年限 %(have)d 年，%(level)s要求不少于 %(need)d 年。")
+                % {"have": application.years_in_occupation, "level": level_name,
+                   "need": condition.min_years_in_occupation},
+            )
+        if condition.requires_lower_level_certificate:
+            held = application.held_certificate_level
+            ok = held is not None and held <= application.level + 1 and bool(application.held_certificate)
+            add(
+                "lower_certificate", ok,
+                _("需持本职业%(lower)s及以上职业资格证书；%(have)s。")
+                % {"lower": Level.short_label(application.level + 1),
+                   "have": _("已填写：%s") % f"{application.held_certificate} {Level.short_label(held)}"
+                   if ok else _("未填写或等级不足")},
+            )
+        if condition.requires_professional_title:
+            add(
+                "title", bool(application.professional_title),
+                _("需持专业技术职称证书；%(have)s。")
+                % {"have": application.professional_title or _("未填写")},
+            )
+    if not conditions:
+        add("conditions", True, _("该职业等级无额外申报条件。"))
+
+    present = set(application.materials.values_list("kind", flat=True)) if application.pk else set()
+    missing = [MaterialKind(k).label for k in required_materials(application, conditions) if k not in present]
+    add(
+        "materials", not missing,
+        _("材料齐全。") if not missing else _("缺少材料：%(missing)s。") % {"missing": "、".join(missing)},
+    )
+    return results
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+FORM_FIELDS = (
+    "name", "gender", "birth_month", "education", "id_number", "employer_name", "current_occupation", "phone",
+    "held_certificate", "held_certificate_level", "held_certificate_issuer", "held_certificate_date",
+    "professional_title", "years_in_occupation", "work_history", "retake_original_year",
+    "retake_original_ticket", "retake_subjects",
+)
+
+
+def _clean_form_fields(fields: dict, today) -> dict:
+    fields = {k: v for k, v in fields.items() if k in FORM_FIELDS}
+    if fields.get("birth_month"):
+        fields["birth_month"] = fields["birth_month"].replace(day=1)
+    held_date = fields.get("held_certificate_date")
+    if held_date and held_date > today:
+        raise ValidationError({"held_certificate_date": [_("颁证时间不能是未来的日期。")]})
+    if "id_number" in fields:
+        fields["id_number"] = validate_identity(
+            id_number=fields["id_number"], birth_month=fields.get("birth_month"), gender=fields.get("gender"),
+            today=today,
+        )
+    return fields
+
+
+def _integrity_message(exc: IntegrityError) -> ValidationError:
+    text = str(exc)
+    if "retake" in text:
+        return ValidationError(_("同一职业只能申报一次补考。"), code="duplicate")
+    return ValidationError(_("您已申报过本次鉴定的该职业、等级，不能重复申报。"), code="duplicate")
+
+
+def _target_fields(target) -> dict:
+    return {
+        "unified_appraisal": target if isinstance(target, UnifiedAppraisal) else None,
+        "scheduled_day": target if isinstance(target, ScheduledAppraisalDay) else None,
+        "retake_day": target if isinstance(target, RetakeDay) else None,
+    }
+
+
+def create_application(
+    *, candidate: User, actor: User, occupation: Occupation, level: int, target, today=None, **form_fields
+) -> Application:
+    """A new draft for `candidate`, by the candidate or by center staff on their behalf (REG-3)."""
+    today = today or timezone.localdate()
+    if candidate.role != Role.CANDIDATE:
+        raise ValidationError(_("只能为考生创建申报。"))
+    level = int(level)
+    if not OccupationLevel.objects.filter(occupation=occupation, level=level).exists():
+        raise ValidationError(
+            {"level": [_("“%(occ)s”不设%(level)s鉴定。") % {"occ": occupation.name, "level": Level(level).label}]}
+        )
+    retake = isinstance(target, RetakeDay)
+    check_window(target, today)
+    center = target_center(target, candidate, occupation, level, retake=retake, today=today)
+    if actor.role != Role.CANDIDATE:
+        if not authority.can_manage_center(actor, center):
+            raise PermissionDenied(_("该考生应由%(center)s受理，不在您的管辖范围内。") % {"center": center.name})
+    elif actor.pk != candidate.pk:
+        raise PermissionDenied(_("您无权为他人申报。"))
+    fields = _clean_form_fields(form_fields, today)
+    if fields.get("id_number") and candidate.id_number and fields["id_number"] != candidate.id_number:
+        raise ValidationError({"id_number": [_("申报表中的身份证号必须与注册的身份证号一致。")]})
+    application = Application(
+        candidate=candidate, center=center, occupation=occupation, level=level, status=Status.DRAFT,
+        is_retake=retake, entered_by=actor if actor.pk != candidate.pk else None, **_target_fields(target), **fields,
+    )
+    application.full_clean(exclude=["candidate", "center", "occupation", "eligibility", "form_pdf"],
+                           validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+            ApplicationTransition.objects.create(
+                application=application, from_status="", to_status=Status.DRAFT, actor=actor,
+                reason=_("由鉴定机构代为录入") if application.entered_by_id else "",
+            )
+    except IntegrityError as exc:
+        raise _integrity_message(exc) from exc
+    return application
+
+
+def update_application(application: Application, *, actor: User, today=None, **form_fields) -> Application:
+    """Correct the form while it is a draft or returned for correction."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+        _actor_kind(actor, locked)
+        if not locked.is_editable:
+            raise ValidationError(
+                _("申报当前状态为“%(status)s”，不能修改。") % {"status": locked.get_status_display()}, code="locked"
+            )
+        merged = {name: getattr(locked, name) for name in FORM_FIELDS}
+        merged.update({k: v for k, v in form_fields.items() if k in FORM_FIELDS})
+        fields = _clean_form_fields(merged, today)
+        if locked.candidate.id_number and fields["id_number"] != locked.candidate.id_number:
+            raise ValidationError({"id_number": [_("申报表中的身份证号必须与注册的身份证号一致。")]})
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["candidate", "center", "occupation", "eligibility", "form_pdf"],
+                          validate_constraints=False)
+        locked.save()
+    return locked
+
+
+def attach_material(application: Application, *, kind: str, uploaded, actor: User) -> Material:
+    """Store one checked file of REG-2; a new upload of the same kind replaces the old one."""
+    if kind not in MaterialKind.values:
+        raise ValidationError(_("未知的材料类型。"), code="bad_kind")
+    checked = check_upload(kind, uploaded)  # before any write: a bad file saves nothing
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+        _actor_kind(actor, locked)
+        if not locked.is_editable:
+            raise ValidationError(
+                _("申报当前状态为“%(status)s”，不能更换材料。") % {"status": locked.get_status_display()},
+                code="locked",
+            )
+        old = Material.objects.filter(application=locked, kind=kind).first()
+        material = Material(
+            application=locked, kind=kind, content_type=checked.content_type, size=len(checked.content),
+            width=checked.width, height=checked.height, sha256=checked.sha256,
+            original_name=(getattr(uploaded, "name", "") or "")[:200], uploaded_by=actor,
+        )
+        material.file.save(f"{kind}.{checked.kind}", ContentFile(checked.content), save=False)
+        if old is not None:
+            old_file = old.file
+            old.delete()
+            transaction.on_commit(lambda: old_file.delete(save=False))
+        material.save()
+    return material
+
+
+def fee_for(occupation_id, level, on_date) -> Decimal | None:
+    fee = (
+        FeeSchedule.objects.filter(occupation_id=occupation_id, level=level, effective_from__lte=on_date)
+        .order_by("-effective_from")
+        .first()
+    )
+    return fee.amount if fee else None
+
+
+def submit_application(application: Application, *, actor: User, today=None) -> Application:
+    """Submit (or resubmit after correction): window open, identity and conditions met, materials
+    complete. Records the eligibility result and the fee due, then prints the form (Celery)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("center", "unified_appraisal", "scheduled_day", "retake_day")
+            .get(pk=application.pk)
+        )
+        _actor_kind(actor, locked)
+        if locked.status not in (Status.DRAFT, Status.RETURNED):
+            raise ValidationError(
+                _("申报当前状态为“%(status)s”，不能提交。") % {"status": locked.get_status_display()}, code="locked"
+            )
+        check_window(locked.appraisal, today)
+        results = check_eligibility(locked, today=today)
+        failed = [r["message"] for r in results if not r["ok"]]
+        if failed:
+            raise ValidationError(failed, code="ineligible")
+        locked.eligibility = results
+        locked.fee_due = fee_for(locked.occupation_id, locked.level, today)
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["eligibility", "fee_due", "submitted_at", "updated_at"])
+        transition(locked, Status.SUBMITTED, actor=actor)
+        transaction.on_commit(lambda: _enqueue_form_pdf(locked.pk))
+    return locked
+
+
+def _enqueue_form_pdf(application_id):
+    from registration.tasks import render_application_form
+
+    render_application_form.delay(application_id)
+
+
+def approve_application(application, *, actor, opinion=""):
+    application = transition(application, Status.APPROVED, actor=actor, reason=opinion)
+    Application.objects.filter(pk=application.pk).update(
+        center_opinion=opinion or _("经审核，符合申报条件。"), center_opinion_date=timezone.localdate()
+    )
+    return application
+
+
+def reject_application(application, *, actor, reason):
+    return transition(application, Status.REJECTED, actor=actor, reason=reason)
+
+
+def return_application(application, *, actor, reason):
+    return transition(application, Status.RETURNED, actor=actor, reason=reason)
+
+
+def withdraw_application(application, *, actor, reason=""):
+    return transition(application, Status.WITHDRAWN, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def record_payment(application: Application, *, actor: User, paid: bool = True) -> Application:
+    """FEE-1: the center records that the fee was paid (or corrects it)."""
+    locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+    if _actor_kind(actor, locked) != STAFF:
+        raise PermissionDenied(_("只有鉴定机构工作人员可以登记缴费。"))
+    if locked.status not in LIVE_STATUSES:
+        raise ValidationError(_("申报已结束，不能登记缴费。"))
+    locked.fee_paid = paid
+    locked.fee_paid_at = timezone.now() if paid else None
+    locked.save(update_fields=["fee_paid", "fee_paid_at", "updated_at"])
+    return locked
+
+
+def close_registration(*, today=None) -> int:
+    """CAL-2/CAL-3 (Celery beat): once an appraisal's window has closed, drafts and applications
+    returned for correction expire. Idempotent: a second run finds nothing left to expire."""
+    today = today or timezone.localdate()
+    expired = 0
+    open_ones = Application.objects.filter(status__in=[Status.DRAFT, Status.RETURNED]).select_related(
+        "unified_appraisal", "scheduled_day", "retake_day"
+    )
+    windows = {}
+    for application in open_ones.iterator():
+        target = application.appraisal
+        key = (type(target).__name__, target.pk)
+        if key not in windows:
+            try:
+                windows[key] = window_for(target)
+            except CalendarUnknown:
+                windows[key] = None  # an unmaintained year never closes by guess
+        window = windows[key]
+        if window is not None and today > window.closes:
+            try:
+                transition(application, Status.EXPIRED, actor=None, reason=_("报名截止日 %s") % window.closes)
+                expired += 1
+            except ValidationError:
+                continue  # changed meanwhile (submitted at the last second): nothing to expire
+    return expired

@@ -184,7 +184,7 @@ def _refuse_technician_or_affiliated(candidate, level):
 
 def _city_rule(center, candidate, level):
     refused = _refuse_technician_or_affiliated(candidate, level)
-    if refused:
+    if refused is not None:
         return refused
     region = getattr(candidate, "region", None)
     if level in REGIONAL_BASIC_LEVELS:
@@ -193,11 +193,11 @@ def _city_rule(center, candidate, level):
                 "ORG-3",
                 _("%(center)s负责本级（市区）初级工、中级工鉴定。") % {"center": center.name},
             )
-        return _refuse(
-            "ORG-3",
-            _("%(center)s只负责本级（市区）的初级工、中级工鉴定；该考生所在地区为%(region)s，应由当地县级鉴定中心负责。")
-            % {"center": center.name, "region": _region_name(candidate)},
-        )
+        if region is not None and region.parent_id == center.pk:
+            text = _("%(center)s只负责本级（市区）的初级工、中级工鉴定；该考生所在地区为%(region)s，应由当地县级鉴定中心负责。")
+        else:
+            text = _("%(center)s只负责本级（市区）的初级工、中级工鉴定；该考生所在地区为%(region)s，应由所在地区的鉴定中心负责。")
+        return _refuse("ORG-3", text % {"center": center.name, "region": _region_name(candidate)})
     # Level 3: the whole region, counties (expanded ones included) too.
     if region is not None and (region.pk == center.pk or region.parent_id == center.pk):
         return _allow("ORG-3", _("%(center)s负责本地区高级工鉴定。") % {"center": center.name})
@@ -210,7 +210,7 @@ def _city_rule(center, candidate, level):
 
 def _county_rule(center, candidate, level):
     refused = _refuse_technician_or_affiliated(candidate, level)
-    if refused:
+    if refused is not None:
         return refused
     if level not in REGIONAL_BASIC_LEVELS:
         return _refuse(
@@ -244,7 +244,7 @@ def _refuse_ungranted(center, level, rule):
 
 def _expanded_county_rule(center, candidate, level):
     refused = _refuse_technician_or_affiliated(candidate, level)
-    if refused:
+    if refused is not None:
         return refused
     if level not in _granted_levels(center):
         return _refuse_ungranted(center, level, "ORG-5")

@@ -214,7 +214,7 @@ DEMO_USERS = [
     ("hr_official", Role.HR_OFFICIAL, "郑人社", "220100"),
 ]
 DEMO_CANDIDATE = {
-    "username": "candidate", "full_name": "王考生", "id_number": "220122199003150012",
+    "username": "candidate", "full_name": "王考生", "id_number": "220122199003150019",
     "phone": "13800000000", "employer_name": "农安县某汽车维修有限公司", "region": "220122",
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("centers/", views.center_list, name="center_list"),
     path("authority/", views.authority_check, name="authority_check"),
     path("healthz/", views.healthz, name="healthz"),
+    path("registration/", include("registration.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("appraisal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

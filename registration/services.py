@@ -348,7 +348,7 @@ def check_eligibility(application: Application, *, today=None) -> list[dict]:
         add("conditions", True, _("该职业等级无额外申报条件。"))
 
     present = set(application.materials.values_list("kind", flat=True)) if application.pk else set()
-    missing = [MaterialKind(k).label for k in required_materials(application, conditions) if k not in present]
+    missing = [str(MaterialKind(k).label) for k in required_materials(application, conditions) if k not in present]
     add(
         "materials", not missing,
         _("材料齐全。") if not missing else _("缺少材料：%(missing)s。") % {"missing": "、".join(missing)},

@@ -146,7 +146,8 @@ class ScheduledAppraisalDayViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         days = ScheduledAppraisalDay.objects.select_related("center").order_by("day", "center__division_code")
-        if user.role == Role.CANDIDATE:
+        # The schema generator calls this with an anonymous user; the engine scopes that to nothing.
+        if user.is_authenticated and user.role == Role.CANDIDATE:
             return days.filter(center__in=[c.pk for c in authority.candidate_centers(user)])
         return authority.scope_queryset(user, days, "center")
 

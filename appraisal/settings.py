@@ -160,6 +160,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Deadlines end at midnight Asia/Shanghai; running hourly also catches up after an outage.
     "close-registration": {"task": "registration.close_registration", "schedule": 3600.0},
+    "reconcile-application-forms": {"task": "registration.reconcile_application_forms", "schedule": 900.0},
 }
 
 # --- API ---
@@ -183,6 +184,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "appraisal.models.Level",
+        "CenterKindEnum": "appraisal.models.CenterKind",
+        "RetakeKindEnum": "appraisal.models.RetakeKind",
+        "OccupationStatusEnum": "appraisal.models.OccupationStatus",
+        "ApplicationStatusEnum": "registration.models.Status",
+        "MaterialKindEnum": "registration.models.MaterialKind",
+    },
 }
 
 LOGGING = {
@@ -191,3 +200,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# Pre-subset CJK font of the PDFs, built by `python manage.py build_pdf_font` (appraisal/pdf.py).
+PDF_FONT_DIR = env.path("PDF_FONT_DIR", default=BASE_DIR / "var" / "fonts")

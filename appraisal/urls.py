@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("registration/", include("registration.urls")),
     path("admin/", admin.site.urls),
+    path("api/registration/", include("registration.api_urls")),
     path("api/", include("appraisal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -93,7 +93,7 @@ def _actor_kind(actor, application) -> str:
 def transition(application: Application, to_status: str, *, actor, reason: str = "") -> Application:
     """Move an application to `to_status` if the table allows it for this actor; audit it."""
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("center").get(pk=application.pk)
         step = TRANSITIONS.get((locked.status, to_status))
         if step is None:
             raise ValidationError(
@@ -381,9 +381,9 @@ def _clean_form_fields(fields: dict, today) -> dict:
     return fields
 
 
-def _integrity_message(exc: IntegrityError) -> ValidationError:
-    text = str(exc)
-    if "retake" in text:
+def _integrity_message(exc: IntegrityError, *, retake: bool) -> ValidationError:
+    # Only the live-application constraints can fail here: every other rule was checked before saving.
+    if retake:
         return ValidationError(_("同一职业只能申报一次补考。"), code="duplicate")
     return ValidationError(_("您已申报过本次鉴定的该职业、等级，不能重复申报。"), code="duplicate")
 
@@ -433,7 +433,7 @@ def create_application(
                 reason=_("由鉴定机构代为录入") if application.entered_by_id else "",
             )
     except IntegrityError as exc:
-        raise _integrity_message(exc) from exc
+        raise _integrity_message(exc, retake=retake) from exc
     return application
 
 
@@ -441,7 +441,7 @@ def update_application(application: Application, *, actor: User, today=None, **f
     """Correct the form while it is a draft or returned for correction."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("center").get(pk=application.pk)
         _actor_kind(actor, locked)
         if not locked.is_editable:
             raise ValidationError(
@@ -457,7 +457,8 @@ def update_application(application: Application, *, actor: User, today=None, **f
         locked.full_clean(exclude=["candidate", "center", "occupation", "eligibility", "form_pdf"],
                           validate_constraints=False)
         locked.save()
-    return locked
+    application.refresh_from_db()  # the caller's instance shows what was saved
+    return application
 
 
 def attach_material(application: Application, *, kind: str, uploaded, actor: User) -> Material:
@@ -466,7 +467,7 @@ def attach_material(application: Application, *, kind: str, uploaded, actor: Use
         raise ValidationError(_("未知的材料类型。"), code="bad_kind")
     checked = check_upload(kind, uploaded)  # before any write: a bad file saves nothing
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("center").get(pk=application.pk)
         _actor_kind(actor, locked)
         if not locked.is_editable:
             raise ValidationError(
@@ -503,7 +504,7 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("center", "unified_appraisal", "scheduled_day", "retake_day")
             .get(pk=application.pk)
         )
@@ -522,7 +523,8 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["eligibility", "fee_due", "submitted_at", "updated_at"])
         transition(locked, Status.SUBMITTED, actor=actor)
-        transaction.on_commit(lambda: _enqueue_form_pdf(locked.pk))
+        # robust: a broker outage must not undo a committed submission; the reconcile job catches up.
+        transaction.on_commit(lambda: _enqueue_form_pdf(locked.pk), robust=True)
     return locked
 
 
@@ -530,6 +532,15 @@ def _enqueue_form_pdf(application_id):
     from registration.tasks import render_application_form
 
     render_application_form.delay(application_id)
+
+
+def applications_missing_form_pdf(limit=500) -> list[int]:
+    """Submitted applications whose 申报表 PDF was never stored (a lost task): for the reconcile job."""
+    return list(
+        Application.objects.filter(status__in=[Status.SUBMITTED, Status.APPROVED], form_pdf="")
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def approve_application(application, *, actor, opinion=""):
@@ -555,7 +566,7 @@ def withdraw_application(application, *, actor, reason=""):
 @transaction.atomic
 def record_payment(application: Application, *, actor: User, paid: bool = True) -> Application:
     """FEE-1: the center records that the fee was paid (or corrects it)."""
-    locked = Application.objects.select_for_update().select_related("center").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("center").get(pk=application.pk)
     if _actor_kind(actor, locked) != STAFF:
         raise PermissionDenied(_("只有鉴定机构工作人员可以登记缴费。"))
     if locked.status not in LIVE_STATUSES:
@@ -591,3 +602,77 @@ def close_registration(*, today=None) -> int:
             except ValidationError:
                 continue  # changed meanwhile (submitted at the last second): nothing to expire
     return expired
+
+
+# --- candidate pages: what a choice of occupation, level and retake leads to (REG-5, CAL-5) ---
+
+
+@dataclass(frozen=True)
+class CandidateChoice:
+    center: Center  # the nearest center the authority engine allows
+    reason: str  # the engine's reason, in Chinese
+    rule: str  # the rule it applied (ORG-2..ORG-7)
+    options: list  # open_appraisals(): (target, center, window), registration open today
+
+
+def candidate_choice(candidate, occupation: Occupation, level, *, retake=False, today=None) -> CandidateChoice:
+    """Step one of applying: which center appraises this choice and why, and which appraisals are
+    open now; a ValidationError in Chinese when the level is not offered, a retake is asked for an
+    occupation the State Council did not cancel, or no center has authority (with its reason)."""
+    today = today or timezone.localdate()
+    level = int(level)
+    if not OccupationLevel.objects.filter(occupation=occupation, level=level).exists():
+        raise ValidationError(
+            {"level": [_("“%(occ)s”不设%(level)s鉴定。") % {"occ": occupation.name, "level": Level(level).label}]}
+        )
+    if retake and not occupation.cancelled_by_state_council:
+        raise ValidationError(
+            {"retake": [_("补考仅适用于国务院取消的职业；“%(occ)s”不能按补考申报。") % {"occ": occupation.name}]}
+        )
+    found = authority.appraising_centers(candidate, occupation, level, retake=retake, on_date=today)
+    if not found:
+        raise ValidationError(
+            authority.explain_refusal(candidate, occupation, level, retake=retake, on_date=today), code="authority"
+        )
+    center, decision = found[0]
+    options = open_appraisals(candidate, occupation, level, retake=retake, today=today)
+    return CandidateChoice(center, decision.reason, decision.rule, options)
+
+
+# --- staff pages: entering an application on a candidate's behalf (REG-3, ORG-7, ORG-8) ---
+
+
+def staff_entry_options(actor: User, candidate: User, occupation: Occupation, level, *, today=None) -> list:
+    """The open appraisals (target, center, window) a center's staff may enter for this candidate:
+    those of centers the staff act for. When none, a ValidationError with the engine's reason (the
+    staff's own center first: ORG-7 school and enterprise bodies take only their own students and
+    employees) and the center that is responsible instead."""
+    today = today or timezone.localdate()
+    if actor.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+        raise PermissionDenied(_("只有鉴定机构工作人员可以代考生录入申报。"))
+    if candidate.role != Role.CANDIDATE:
+        raise ValidationError(_("只能为考生创建申报。"))
+    level = int(level)
+    if not OccupationLevel.objects.filter(occupation=occupation, level=level).exists():
+        raise ValidationError(
+            {"level": [_("“%(occ)s”不设%(level)s鉴定。") % {"occ": occupation.name, "level": Level(level).label}]}
+        )
+    options = open_appraisals(candidate, occupation, level, today=today)
+    mine = [option for option in options if authority.can_manage_center(actor, option[1])]
+    if mine:
+        return mine
+    own = authority.can_appraise(actor.center, candidate, occupation, level, on_date=today)
+    found = authority.appraising_centers(candidate, occupation, level, on_date=today)
+    if not found:
+        raise ValidationError(
+            own.reason if not own else authority.explain_refusal(candidate, occupation, level, on_date=today),
+            code="authority",
+        )
+    responsible = found[0][0]
+    if not authority.can_manage_center(actor, responsible):
+        parts = [own.reason] if not own else []
+        parts.append(_("该考生应由%(center)s受理，不在您的管辖范围内。") % {"center": responsible.name})
+        raise ValidationError("".join(parts), code="authority")
+    raise ValidationError(
+        _("%(center)s目前没有正在报名的鉴定场次。") % {"center": responsible.name}, code="no_open_appraisal"
+    )

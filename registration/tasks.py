@@ -17,3 +17,14 @@ def close_registration() -> int:
     from registration.services import close_registration as close
 
     return close()
+
+
+@shared_task(name="registration.reconcile_application_forms")
+def reconcile_application_forms() -> int:
+    """Celery beat: re-enqueue the PDFs a broker outage lost (DESIGN.md, Runtime)."""
+    from registration.services import applications_missing_form_pdf
+
+    missing = applications_missing_form_pdf()
+    for application_id in missing:
+        render_application_form.delay(application_id)
+    return len(missing)

@@ -1,0 +1,280 @@
+"""Registration API (DRF): the same flows as the pages, thin over services and selectors."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from appraisal.idnumbers import mask_id_number
+from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal, User
+from registration import selectors, services
+from registration.models import Application, ApplicationTransition, Material, MaterialKind, Status
+
+
+def call_service(fn, *args, **kwargs):
+    """Turn a service's Django errors into DRF's structured 400/403."""
+    try:
+        return fn(*args, **kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        raise ValidationError(detail) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationTransition
+        fields = ["from_status", "to_status", "actor_name", "reason", "at"]
+
+    def get_actor_name(self, obj) -> str:
+        return obj.actor.display_name if obj.actor else "系统"
+
+
+class MaterialSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Material
+        fields = ["id", "kind", "kind_display", "content_type", "size", "width", "height", "uploaded_at"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    occupation_name = serializers.CharField(source="occupation.name", read_only=True)
+    center_name = serializers.CharField(source="center.name", read_only=True)
+    appraisal_label = serializers.CharField(read_only=True)
+    appraisal_date = serializers.DateField(read_only=True)
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "status", "status_display", "candidate", "center", "center_name", "occupation", "occupation_name",
+            "level", "level_display", "unified_appraisal", "scheduled_day", "retake_day", "appraisal_label",
+            "appraisal_date", "is_retake", *services.FORM_FIELDS, "fee_due", "fee_paid", "eligibility",
+            "submitted_at", "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_id_number(self, obj) -> str:
+        # Personal data: lists show the number masked; the detail shows it to whoever may act on it.
+        if self.context.get("mask_ids", True):
+            return mask_id_number(obj.id_number)
+        return obj.id_number
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    materials = MaterialSerializer(many=True, read_only=True)
+    transitions = TransitionSerializer(many=True, read_only=True)
+    required_materials = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [*ApplicationSerializer.Meta.fields, "materials", "transitions", "required_materials",
+                  "allowed_transitions"]
+        read_only_fields = fields
+
+    def get_required_materials(self, obj) -> list[str]:
+        return [str(kind) for kind in services.required_materials(obj)]
+
+    def get_allowed_transitions(self, obj) -> list[str]:
+        return [str(s) for s in services.allowed_targets(obj.status)]
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    candidate = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.CANDIDATE), required=False,
+        help_text="工作人员代录时必填；考生本人申报时省略。",
+    )
+    occupation = serializers.PrimaryKeyRelatedField(queryset=Occupation.objects.all())
+    level = serializers.ChoiceField(choices=Level.choices)
+    unified_appraisal = serializers.PrimaryKeyRelatedField(queryset=UnifiedAppraisal.objects.all(), required=False)
+    scheduled_day = serializers.PrimaryKeyRelatedField(
+        queryset=ScheduledAppraisalDay.objects.select_related("center"), required=False
+    )
+    retake_day = serializers.PrimaryKeyRelatedField(queryset=RetakeDay.objects.all(), required=False)
+    name = serializers.CharField(max_length=40)
+    gender = serializers.ChoiceField(choices=Application._meta.get_field("gender").choices)
+    birth_month = serializers.DateField(help_text="YYYY-MM-01")
+    education = serializers.ChoiceField(choices=Application._meta.get_field("education").choices)
+    id_number = serializers.CharField(max_length=18)
+    employer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    current_occupation = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20)
+    held_certificate = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    held_certificate_level = serializers.ChoiceField(choices=Level.choices, required=False, allow_null=True)
+    held_certificate_issuer = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    held_certificate_date = serializers.DateField(required=False, allow_null=True)
+    professional_title = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    years_in_occupation = serializers.IntegerField(min_value=0, max_value=60)
+    work_history = serializers.CharField(max_length=2000)
+    retake_original_year = serializers.IntegerField(required=False, allow_null=True, min_value=1990, max_value=2100)
+    retake_original_ticket = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    retake_subjects = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        targets = [attrs.get(k) for k in ("unified_appraisal", "scheduled_day", "retake_day") if attrs.get(k)]
+        if len(targets) != 1:
+            raise ValidationError({"detail": ["请选择且只选择一次鉴定（统一鉴定、定期鉴定日或补考日）。"]})
+        attrs["target"] = targets[0]
+        return attrs
+
+
+class ApplicationUpdateSerializer(ApplicationCreateSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("candidate", "occupation", "level", "unified_appraisal", "scheduled_day", "retake_day"):
+            self.fields.pop(name)
+        for field in self.fields.values():
+            field.required = False
+
+    def validate(self, attrs):
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class PaymentSerializer(serializers.Serializer):
+    paid = serializers.BooleanField(default=True)
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MaterialKind.choices)
+    file = serializers.FileField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="申报列表（考生看本人；工作人员按权限范围）"),
+    retrieve=extend_schema(summary="申报详情"),
+)
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """鉴定申报（REG-1..REG-6）：申报、上传材料、提交、审核、缴费。"""
+
+    filterset_fields = ["status", "occupation", "level", "center", "scheduled_day", "unified_appraisal", "retake_day"]
+
+    def get_queryset(self):
+        queryset = selectors.applications_for(self.request.user)
+        search = self.request.query_params.get("search")
+        if search:
+            queryset = queryset.filter(Q(name__icontains=search) | Q(id_number__iexact=search.strip().upper()))
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("materials", "transitions__actor")
+        return queryset.order_by("-created_at", "-pk")
+
+    def get_serializer_class(self):
+        return ApplicationDetailSerializer if self.action != "list" else ApplicationSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        # Full ID numbers: the candidate's own, and for staff who act on applications, in the detail.
+        context["mask_ids"] = not (
+            user.role == Role.CANDIDATE
+            or (self.action != "list" and user.role in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN))
+        )
+        return context
+
+    def _detail(self, application, code=status.HTTP_200_OK):
+        application = selectors.application_for(self.request.user, application.pk)
+        context = {**self.get_serializer_context(), "mask_ids": False}
+        return Response(ApplicationDetailSerializer(application, context=context).data, status=code)
+
+    @extend_schema(summary="新建申报（草稿）", request=ApplicationCreateSerializer, responses=ApplicationDetailSerializer)
+    def create(self, request):
+        serializer = ApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = request.user
+        candidate = data.pop("candidate", None)
+        if user.role == Role.CANDIDATE:
+            candidate = user
+        elif candidate is None:
+            raise ValidationError({"candidate": ["工作人员代录时请指定考生。"]})
+        for key in ("unified_appraisal", "scheduled_day", "retake_day"):
+            data.pop(key, None)
+        application = call_service(services.create_application, candidate=candidate, actor=user, **data)
+        return self._detail(application, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="修改申报（草稿或退回修改时）", request=ApplicationUpdateSerializer,
+                   responses=ApplicationDetailSerializer)
+    def partial_update(self, request, pk=None):
+        application = selectors.application_for(request.user, pk)
+        serializer = ApplicationUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        call_service(services.update_application, application, actor=request.user, **serializer.validated_data)
+        return self._detail(application)
+
+    @extend_schema(summary="上传材料（按内容校验）", request=MaterialUploadSerializer, responses=MaterialSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def materials(self, request, pk=None):
+        application = selectors.application_for(request.user, pk)
+        serializer = MaterialUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        material = call_service(
+            services.attach_material, application, kind=serializer.validated_data["kind"],
+            uploaded=serializer.validated_data["file"], actor=request.user,
+        )
+        return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="资格核验结果（REG-5、REG-6）", responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request, pk=None):
+        application = selectors.application_for(request.user, pk)
+        return Response(services.check_eligibility(application))
+
+    @extend_schema(summary="提交申报", request=None, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        application = selectors.application_for(request.user, pk)
+        call_service(services.submit_application, application, actor=request.user)
+        return self._detail(application)
+
+    def _decide(self, request, pk, fn, reason_kw="reason"):
+        application = selectors.application_for(request.user, pk)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call_service(fn, application, actor=request.user, **{reason_kw: serializer.validated_data["reason"]})
+        return self._detail(application)
+
+    @extend_schema(summary="审核通过", request=ReasonSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, pk, services.approve_application, reason_kw="opinion")
+
+    @extend_schema(summary="审核不通过（须填写原因）", request=ReasonSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, pk, services.reject_application)
+
+    @extend_schema(summary="退回修改（须填写原因）", request=ReasonSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_correction(self, request, pk=None):
+        return self._decide(request, pk, services.return_application)
+
+    @extend_schema(summary="撤回申报", request=ReasonSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._decide(request, pk, services.withdraw_application)
+
+    @extend_schema(summary="登记缴费（FEE-1）", request=PaymentSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def payment(self, request, pk=None):
+        application = selectors.application_for(request.user, pk)
+        serializer = PaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call_service(services.record_payment, application, actor=request.user, paid=serializer.validated_data["paid"])
+        return self._detail(application)
+
+
+__all__ = ["ApplicationViewSet", "Status"]

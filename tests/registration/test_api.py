@@ -1,0 +1,133 @@
+"""The registration API covers the page flows (REG-1..REG-6), with structured Chinese errors."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from registration import services
+from registration.models import Status
+from tests.registration.conftest import good_file, image_bytes, pdf_bytes, upload
+
+BASE = "/api/registration/applications/"
+
+
+@pytest.fixture
+def api():
+    def as_user(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return as_user
+
+
+def payload(day, occupation_id, form_data, **extra):
+    data = {**form_data, "birth_month": "1990-03-01", "occupation": occupation_id, "level": 5,
+            "scheduled_day": day.pk}
+    data.update(extra)
+    return data
+
+
+def test_reg1_candidate_applies_uploads_and_submits_through_the_api(api, candidate, centers, open_day,
+                                                                       occupation, form_data):
+    client = api(candidate)
+    day = open_day(centers["nongan"])
+    response = client.post(BASE, payload(day, occupation("汽车维修工").pk, form_data), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == Status.DRAFT and body["center_name"] == "农安县职业技能鉴定中心"
+    assert body["id_number"] == form_data["id_number"]  # the candidate sees their own number
+    pk = body["id"]
+    for kind in body["required_materials"]:
+        response = client.post(f"{BASE}{pk}/materials/", {"kind": kind, "file": good_file(kind)}, format="multipart")
+        assert response.status_code == 201, response.json()
+    response = client.post(f"{BASE}{pk}/submit/")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == Status.SUBMITTED
+
+
+def test_reg5_api_errors_are_structured_and_chinese(api, candidate, centers, open_day, occupation, form_data):
+    client = api(candidate)
+    day = open_day(centers["nongan"])
+    response = client.post(BASE, payload(day, occupation("汽车维修工").pk, form_data, birth_month="1985-01-01"),
+                           format="json")
+    assert response.status_code == 400
+    assert "不一致" in response.json()["birth_month"][0]
+    response = client.post(BASE, payload(day, occupation("汽车维修工").pk, form_data, id_number="220122199003150012"),
+                           format="json")
+    assert response.status_code == 400
+    assert "校验位" in str(response.json())
+
+
+def test_reg2_renamed_pdf_as_photo_refused_by_api(api, draft, candidate):
+    response = api(candidate).post(
+        f"{BASE}{draft.pk}/materials/", {"kind": "photo", "file": upload("photo.jpg", pdf_bytes(), "image/jpeg")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "实际是PDF" in str(response.json())
+    assert draft.materials.count() == 0
+
+
+def test_reg2_photo_with_wrong_aspect_refused(api, draft, candidate):
+    response = api(candidate).post(
+        f"{BASE}{draft.pk}/materials/",
+        {"kind": "photo", "file": upload("wide.jpg", image_bytes(640, 480), "image/jpeg")}, format="multipart",
+    )
+    assert response.status_code == 400
+    assert "小二寸" in str(response.json())
+
+
+def test_org8_candidate_cannot_open_another_candidates_application(api, draft, db):
+    other = services.register_candidate(
+        full_name="李四", id_number="11010519491231002X", phone="13900000001", password="Another-pass-2017",
+        region=draft.center,
+    )
+    client = api(other)
+    assert client.get(f"{BASE}{draft.pk}/").status_code == 404
+    assert client.post(f"{BASE}{draft.pk}/submit/").status_code == 404
+    assert client.get(BASE).json()["count"] == 0
+
+
+def test_org8_county_clerk_cannot_see_another_countys_application(api, submitted, demo_user):
+    client = api(demo_user("staff_gongzhuling"))
+    assert client.get(f"{BASE}{submitted.pk}/").status_code == 404
+    assert client.post(f"{BASE}{submitted.pk}/approve/").status_code == 404
+
+
+def test_reg5_staff_reviews_through_the_api_and_lists_mask_ids(api, submitted, demo_user):
+    client = api(demo_user("staff_nongan"))
+    listing = client.get(BASE, {"status": "submitted"}).json()
+    assert listing["count"] == 1
+    assert listing["results"][0]["id_number"] == "220122********0019"
+    response = client.post(f"{BASE}{submitted.pk}/reject/", {"reason": ""}, format="json")
+    assert response.status_code == 400 and "原因" in str(response.json())
+    response = client.post(f"{BASE}{submitted.pk}/return/", {"reason": "学历证书不清晰"}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == Status.RETURNED
+    assert body["transitions"][-1]["reason"] == "学历证书不清晰"
+    assert body["id_number"] == "220122199003150019"  # the detail shows it to the reviewing clerk
+
+
+def test_fee1_payment_recorded_by_staff_only(api, submitted, demo_user, candidate):
+    assert api(candidate).post(f"{BASE}{submitted.pk}/payment/", {"paid": True}, format="json").status_code == 403
+    response = api(demo_user("staff_nongan")).post(f"{BASE}{submitted.pk}/payment/", {"paid": True}, format="json")
+    assert response.status_code == 200 and response.json()["fee_paid"] is True
+
+
+def test_reg3_staff_enters_application_on_behalf(api, demo_user, candidate, centers, open_day, occupation, form_data):
+    day = open_day(centers["nongan"])
+    client = api(demo_user("staff_nongan"))
+    response = client.post(BASE, payload(day, occupation("汽车维修工").pk, form_data), format="json")
+    assert response.status_code == 400 and "指定考生" in str(response.json())
+    response = client.post(BASE, payload(day, occupation("汽车维修工").pk, form_data, candidate=candidate.pk),
+                           format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["transitions"][0]["reason"] == "由鉴定机构代为录入"
+
+
+def test_openapi_schema_lists_registration_endpoints(client, db):
+    schema = client.get("/api/schema/").content.decode()
+    for path in ("/api/registration/applications/", "/api/registration/applications/{id}/submit/",
+                 "/api/registration/applications/{id}/materials/", "/api/registration/applications/{id}/return/"):
+        assert path in schema

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import json
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from appraisal.models import (
@@ -32,6 +34,12 @@ from appraisal.services import default_theory_minutes
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "Jilin2017!"
+
+
+@functools.cache
+def demo_password_hash():
+    # Argon2 is slow on purpose; hashing the one demo password once keeps load_demo quick.
+    return make_password(DEMO_PASSWORD)
 PROVINCE_NAME = "吉林省职业技能鉴定中心"
 EXPANDED_COUNTIES = ("220381", "220581")  # 公主岭市, 梅河口市: granted level 3 (and 5, 4)
 SUB_BANK_CITIES = ("220100", "220200")  # 长春市, 吉林市 run a sub-bank of the national question bank (demo)
@@ -236,7 +244,7 @@ def load_demo(years=(2017,)):
                       "is_staff": role == Role.PROVINCE_ADMIN, "is_superuser": role == Role.PROVINCE_ADMIN},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save(update_fields=["password"])
         users.append(user)
     data = dict(DEMO_CANDIDATE)
@@ -244,7 +252,7 @@ def load_demo(years=(2017,)):
     candidate, created = User.objects.get_or_create(
         username=data.pop("username"), defaults={**data, "role": Role.CANDIDATE, "region": region})
     if created:
-        candidate.set_password(DEMO_PASSWORD)
+        candidate.password = demo_password_hash()
         candidate.save(update_fields=["password"])
     users.insert(0, candidate)
     return users

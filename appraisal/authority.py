@@ -391,3 +391,24 @@ def can_manage_center(user, center: Center) -> bool:
     if not user.is_authenticated or user.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
         return False
     return can_see_center(user, center)
+
+
+def may_organize(center: Center, occupation: Occupation, level: int) -> Decision:
+    """May this center hold a session of this occupation and level for anyone at all? The engine's
+    own rules asked for the candidate the center serves first (its region, students or employees)."""
+    from types import SimpleNamespace
+
+    if center.kind == CenterKind.PROVINCE:
+        # The province serves 中省属 units at 5-3 and everyone at 2-1; an affiliated unit stands for both.
+        unit = Center.objects.filter(kind=CenterKind.AFFILIATED_UNIT).first() or SimpleNamespace(
+            pk=None, kind=CenterKind.AFFILIATED_UNIT, name=_("中省属单位")
+        )
+        candidate = SimpleNamespace(region=None, school=None, employer_body=unit, graduation_date=None)
+    else:
+        candidate = SimpleNamespace(
+            region=center if center.is_regional else None,
+            school=center if center.kind == CenterKind.SCHOOL else None,
+            employer_body=center if center.kind == CenterKind.ENTERPRISE else None,
+            graduation_date=None,
+        )
+    return can_appraise(center, candidate, occupation, level)

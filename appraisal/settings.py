@@ -161,7 +161,12 @@ CELERY_BEAT_SCHEDULE = {
     # Deadlines end at midnight Asia/Shanghai; running hourly also catches up after an outage.
     "close-registration": {"task": "registration.close_registration", "schedule": 3600.0},
     "reconcile-application-forms": {"task": "registration.reconcile_application_forms", "schedule": 900.0},
+    "check-publication-deadlines": {"task": "exams.check_publication_deadlines", "schedule": 3600.0},
+    "expire-retained-passes": {"task": "exams.expire_retained_passes", "schedule": 3600.0},
 }
+
+# EXAM-5: an examiner rotates after this many consecutive sessions at the same site.
+EXAMINER_MAX_CONSECUTIVE_SESSIONS_AT_SITE = env.int("EXAMINER_MAX_CONSECUTIVE_SESSIONS_AT_SITE", default=3)
 
 # --- API ---
 REST_FRAMEWORK = {

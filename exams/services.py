@@ -1,0 +1,682 @@
+"""Every write of exam administration: sessions, seats, examiners, papers and custody,
+supervision, scores, publication, retention. Plain functions with keyword arguments, in a
+transaction; the views, API, commands and Celery tasks only call these."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal import authority
+from appraisal.models import (
+    Center,
+    CenterKind,
+    Occupation,
+    OccupationLevel,
+    RetakeDay,
+    Role,
+    ScheduledAppraisalDay,
+    SkillExamMode,
+    UnifiedAppraisal,
+    User,
+)
+from appraisal.workdays import add_working_days
+from exams.models import (
+    CorrectionStatus,
+    CustodyAction,
+    CustodyEntry,
+    DeclaredRelation,
+    DisciplineIncident,
+    ExaminerAssignment,
+    ExaminerQualification,
+    ExamSession,
+    IncidentMeasure,
+    OverdueAlert,
+    Paper,
+    PaperRequest,
+    PaperRequestStatus,
+    PaperSource,
+    Room,
+    Score,
+    ScoreChange,
+    ScoreCorrectionRequest,
+    SeatAssignment,
+    SessionStatus,
+    SessionSubject,
+    Site,
+    Subject,
+    Supervision,
+    subjects_for_level,
+)
+from registration.models import Application, Status
+
+PUBLICATION_WORKING_DAYS = {"daily": 15, "unified": 20}  # EXAM-7, the 2017 values
+PASS_RETENTION_DAYS = 365  # EXAM-8: 单科合格成绩保留一年
+BREAK_MINUTES = 30
+
+
+def _require_manager(actor, center):
+    if not authority.can_manage_center(actor, center):
+        raise PermissionDenied(_("%(center)s不在您的管辖范围内。") % {"center": center.name})
+
+
+# --- Sites and sessions (EXAM-1..EXAM-4) -----------------------------------------------------
+
+
+@transaction.atomic
+def create_site(*, actor, center: Center, name: str, address: str) -> Site:
+    _require_manager(actor, center)
+    site = Site(center=center, name=name.strip(), address=address.strip())
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def add_room(*, actor, site: Site, name: str, capacity: int, equipment: str = "") -> Room:
+    _require_manager(actor, site.center)
+    if not isinstance(capacity, int) or capacity < 1 or capacity > 1000:
+        raise ValidationError({"capacity": [_("考位数必须是1到1000之间的整数。")]})
+    room = Room(site=site, name=name.strip(), capacity=capacity, equipment=equipment.strip())
+    room.full_clean()
+    room.save()
+    return room
+
+
+def _target_day(target) -> tuple[dict, list[datetime.date]]:
+    if isinstance(target, UnifiedAppraisal):
+        return {"unified_appraisal": target}, [target.first_day, target.second_day]
+    if isinstance(target, ScheduledAppraisalDay):
+        return {"scheduled_day": target}, [target.day]
+    if isinstance(target, RetakeDay):
+        return {"retake_day": target}, [target.day]
+    raise ValidationError(_("请选择鉴定批次。"))
+
+
+def theory_mode():
+    return _("闭卷笔试")
+
+
+@transaction.atomic
+def schedule_session(
+    *, actor, center: Center, site: Site, occupation: Occupation, level: int, target, day=None,
+    start=datetime.time(9, 0), pass_mark=Decimal("60"),
+) -> ExamSession:
+    """Plan a session; its subjects follow the level (EXAM-1..EXAM-3)."""
+    _require_manager(actor, center)
+    level = int(level)
+    if site.center_id != center.pk:
+        raise ValidationError({"site": [_("考点不属于%(center)s。") % {"center": center.name}]})
+    if not site.is_active:
+        raise ValidationError({"site": [_("该考点已停用。")]})
+    occupation_level = OccupationLevel.objects.filter(occupation=occupation, level=level).first()
+    if occupation_level is None:
+        raise ValidationError({"level": [_("“%(occ)s”不设该等级。") % {"occ": occupation.name}]})
+    decision = authority.may_organize(center, occupation, level)
+    if not decision:
+        raise ValidationError(decision.reason)
+    if isinstance(target, ScheduledAppraisalDay) and target.center_id != center.pk:
+        raise ValidationError(_("该定期鉴定日不是%(center)s的。") % {"center": center.name})
+    target_fields, days = _target_day(target)
+    day = day or days[0]
+    if day not in days:
+        raise ValidationError({"day": [_("考试日期必须是该鉴定批次的鉴定日。")]})
+    try:
+        pass_mark = Decimal(str(pass_mark))
+    except InvalidOperation as exc:
+        raise ValidationError({"pass_mark": [_("合格分数线必须是数字。")]}) from exc
+    if not Decimal(0) <= pass_mark <= Decimal(100):
+        raise ValidationError({"pass_mark": [_("合格分数线必须在0到100之间。")]})
+    session = ExamSession.objects.create(
+        center=center, site=site, occupation=occupation, level=level, day=day, pass_mark=pass_mark,
+        created_by=actor, **target_fields,
+    )
+    tz = timezone.get_current_timezone()
+    starts = datetime.datetime.combine(day, start, tzinfo=tz)
+    plan = [(Subject.THEORY, occupation_level.theory_minutes, theory_mode())]
+    plan.append((Subject.SKILL, occupation_level.skill_minutes, str(SkillExamMode(occupation_level.skill_mode).label)))
+    if Subject.REVIEW in subjects_for_level(level):
+        plan.append((Subject.REVIEW, 60, _("业绩成果评价（提交书面业绩成果报告）")))
+    subjects = []
+    for subject, minutes, mode in plan:
+        subjects.append(SessionSubject(session=session, subject=subject, starts_at=starts, minutes=minutes, mode=mode))
+        starts += datetime.timedelta(minutes=minutes + BREAK_MINUTES)
+    SessionSubject.objects.bulk_create(subjects)
+    return session
+
+
+def _session_filter(session: ExamSession) -> Q:
+    if session.unified_appraisal_id:
+        return Q(unified_appraisal_id=session.unified_appraisal_id)
+    if session.scheduled_day_id:
+        return Q(scheduled_day_id=session.scheduled_day_id)
+    return Q(retake_day_id=session.retake_day_id)
+
+
+def eligible_applications(session: ExamSession):
+    """Approved and paid applications for this session's center, occupation, level and appraisal,
+    not yet seated (FEE-1: an unpaid application is not scheduled)."""
+    return (
+        Application.objects.filter(
+            _session_filter(session), center_id=session.center_id, occupation_id=session.occupation_id,
+            level=session.level, status=Status.APPROVED, fee_paid=True, seat__isnull=True,
+        )
+        .select_related("candidate")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def ticket_number(session: ExamSession, room_index: int, seat_number: int) -> str:
+    return f"{session.day:%y}{session.pk:07d}{room_index:02d}{seat_number:03d}"
+
+
+@dataclass
+class SeatingResult:
+    seated: int = 0
+    unseated: list = field(default_factory=list)  # (application, reason)
+
+
+def _recusal_conflicts(examiners, candidates) -> dict[int, str]:
+    """EXAM-5 回避: candidate id -> the reason an assigned examiner must not examine them."""
+    conflicts = {}
+    if not examiners or not candidates:
+        return conflicts
+    relations = set(
+        DeclaredRelation.objects.filter(examiner__in=examiners, candidate__in=candidates).values_list(
+            "examiner_id", "candidate_id"
+        )
+    )
+    for candidate in candidates:
+        for examiner in examiners:
+            reason = _recusal_reason(examiner, candidate, relations)
+            if reason:
+                conflicts[candidate.pk] = reason
+                break
+    return conflicts
+
+
+def _normalized(text):
+    return "".join((text or "").split())
+
+
+def _recusal_reason(examiner: User, candidate: User, relations: set) -> str | None:
+    name = examiner.display_name
+    if (examiner.pk, candidate.pk) in relations:
+        return _("考评人员%(name)s申报与考生%(cand)s有亲属或其他关系，须回避。") % {"name": name, "cand": candidate.display_name}
+    if examiner.employer_body_id and examiner.employer_body_id == candidate.employer_body_id:
+        return _("考评人员%(name)s与考生%(cand)s同属%(unit)s，须回避。") % {
+            "name": name, "cand": candidate.display_name, "unit": examiner.employer_body.name}
+    if examiner.school_id and examiner.school_id == candidate.school_id:
+        return _("考评人员%(name)s与考生%(cand)s同属%(unit)s，须回避。") % {
+            "name": name, "cand": candidate.display_name, "unit": examiner.school.name}
+    if _normalized(examiner.employer_name) and _normalized(examiner.employer_name) == _normalized(candidate.employer_name):
+        return _("考评人员%(name)s与考生%(cand)s工作单位相同（%(unit)s），须回避。") % {
+            "name": name, "cand": candidate.display_name, "unit": examiner.employer_name}
+    return None
+
+
+def assign_seats_automatically(*, session: ExamSession, actor) -> SeatingResult:
+    """Seat every eligible application in room order, never beyond a room's capacity. The session
+    row is locked, so two clerks assigning at once are serialized; the unique constraints hold anyway."""
+    _require_manager(actor, session.center)
+    with transaction.atomic():
+        session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if session.is_published:
+            raise ValidationError(_("成绩已发布，不能再编排考位。"))
+        rooms = list(Room.objects.filter(site_id=session.site_id).order_by("name", "pk"))
+        taken = {}
+        for room_id, seat in SeatAssignment.objects.filter(session=session).values_list("room_id", "seat_number"):
+            taken.setdefault(room_id, set()).add(seat)
+        free = [
+            (index, room, seat)
+            for index, room in enumerate(rooms, start=1)
+            for seat in range(1, room.capacity + 1)
+            if seat not in taken.get(room.pk, ())
+        ]
+        applications = list(eligible_applications(session))
+        examiners = list(
+            User.objects.filter(assignments__session=session).select_related("employer_body", "school")
+        )
+        conflicts = _recusal_conflicts(examiners, [a.candidate for a in applications])
+        result, seats = SeatingResult(), []
+        for application in applications:
+            if application.candidate_id in conflicts:
+                result.unseated.append((application, conflicts[application.candidate_id]))
+                continue
+            if not free:
+                result.unseated.append((application, _("考位已满：考点所有考场均无空余考位。")))
+                continue
+            index, room, seat = free.pop(0)
+            seats.append(SeatAssignment(
+                session=session, application=application, room=room, seat_number=seat,
+                ticket_number=ticket_number(session, index, seat), assigned_by=actor,
+            ))
+        SeatAssignment.objects.bulk_create(seats, batch_size=1000)
+        result.seated = len(seats)
+    return result
+
+
+def assign_seat(*, session: ExamSession, application: Application, room: Room, seat_number: int, actor) -> SeatAssignment:
+    """Seat one application by hand. Capacity and one-candidate-per-seat are enforced under a lock
+    and by the database's unique constraints."""
+    _require_manager(actor, session.center)
+    with transaction.atomic():
+        session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if session.is_published:
+            raise ValidationError(_("成绩已发布，不能再编排考位。"))
+        if room.site_id != session.site_id:
+            raise ValidationError({"room": [_("该考场不属于本场次的考点。")]})
+        if not isinstance(seat_number, int) or not 1 <= seat_number <= room.capacity:
+            raise ValidationError({"seat_number": [
+                _("座位号必须在1到%(capacity)d之间（%(room)s共%(capacity)d个考位）。")
+                % {"capacity": room.capacity, "room": room.name}
+            ]})
+        if not eligible_applications(session).filter(pk=application.pk).exists():
+            raise ValidationError(_("该考生不符合本场次的编排条件（须审核通过、已缴费、职业等级一致且尚未编排）。"))
+        examiners = list(User.objects.filter(assignments__session=session).select_related("employer_body", "school"))
+        conflict = _recusal_conflicts(examiners, [application.candidate]).get(application.candidate_id)
+        if conflict:
+            raise ValidationError(conflict)
+        index = list(Room.objects.filter(site_id=session.site_id).order_by("name", "pk").values_list("pk", flat=True))
+        try:
+            with transaction.atomic():
+                return SeatAssignment.objects.create(
+                    session=session, application=application, room=room, seat_number=seat_number,
+                    ticket_number=ticket_number(session, index.index(room.pk) + 1, seat_number), assigned_by=actor,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(_("%(room)s的%(seat)d号座位已有考生。") % {"room": room.name, "seat": seat_number}) from exc
+
+
+# --- Examiners (EXAM-5) ----------------------------------------------------------------------
+
+
+def max_consecutive_at_site() -> int:
+    return getattr(settings, "EXAMINER_MAX_CONSECUTIVE_SESSIONS_AT_SITE", 3)
+
+
+@transaction.atomic
+def assign_examiner(*, session: ExamSession, examiner: User, actor) -> ExaminerAssignment:
+    """Qualification valid for the occupation and level on the day; rotation; recusal. Says why not."""
+    _require_manager(actor, session.center)
+    session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+    name = examiner.display_name
+    if examiner.role != Role.EXAMINER:
+        raise ValidationError(_("%(name)s不是考评人员。") % {"name": name})
+    qualification = ExaminerQualification.objects.filter(examiner=examiner, occupation_id=session.occupation_id).first()
+    if qualification is None:
+        raise ValidationError(_("%(name)s没有“%(occ)s”的考评员资格。") % {"name": name, "occ": session.occupation.name})
+    if qualification.valid_until < session.day:
+        raise ValidationError(
+            _("%(name)s的考评员资格已于%(day)s到期。") % {"name": name, "day": qualification.valid_until.isoformat()}
+        )
+    if qualification.highest_level > session.level:
+        raise ValidationError(
+            _("%(name)s只能考评%(level)s及以下等级。") % {"name": name, "level": qualification.get_highest_level_display()}
+        )
+    limit = max_consecutive_at_site()
+    recent = list(
+        ExamSession.objects.filter(examiners__examiner=examiner, day__lt=session.day)
+        .order_by("-day", "-pk")
+        .values_list("site_id", flat=True)[:limit]
+    )
+    if len(recent) >= limit and all(site_id == session.site_id for site_id in recent):
+        raise ValidationError(
+            _("%(name)s已在%(site)s连续考评%(n)d场，按轮换制度本场须更换考评人员。")
+            % {"name": name, "site": session.site.name, "n": limit}
+        )
+    candidates = [a.candidate for a in Application.objects.filter(seat__session=session).select_related("candidate")]
+    conflict = _recusal_conflicts([examiner], candidates)
+    if conflict:
+        raise ValidationError(next(iter(conflict.values())))
+    try:
+        with transaction.atomic():
+            return ExaminerAssignment.objects.create(session=session, examiner=examiner, assigned_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError(_("%(name)s已指派到本场次。") % {"name": name}) from exc
+
+
+# --- Papers and secret material (EXAM-9, EXAM-10) --------------------------------------------
+
+
+def _composes_own_papers(center: Center) -> bool:
+    """EXAM-9: a city running a sub-bank (and its counties) compose their own; the province always does."""
+    if center.kind == CenterKind.PROVINCE:
+        return True
+    city = center if center.kind == CenterKind.CITY else center.parent
+    return bool(city and city.kind == CenterKind.CITY and city.runs_question_sub_bank)
+
+
+@transaction.atomic
+def compose_paper(*, session: ExamSession, subject: str, copies: int, code: str, actor) -> Paper:
+    _require_manager(actor, session.center)
+    if not _composes_own_papers(session.center):
+        raise ValidationError(_("%(center)s所在地区未运行国家题库地市级分库，须向省鉴定中心申请试题。")
+                              % {"center": session.center.name})
+    return _create_paper(session=session, subject=subject, copies=copies, code=code, actor=actor,
+                         source=PaperSource.SUB_BANK if session.center.kind != CenterKind.PROVINCE
+                         else PaperSource.PROVINCE)
+
+
+def _create_paper(*, session, subject, copies, code, actor, source, request=None) -> Paper:
+    if subject not in subjects_for_level(session.level):
+        raise ValidationError({"subject": [_("本场次没有该科目。")]})
+    if not isinstance(copies, int) or copies < 1:
+        raise ValidationError({"copies": [_("份数必须是正整数。")]})
+    try:
+        with transaction.atomic():
+            paper = Paper.objects.create(session=session, subject=subject, source=source, code=code.strip(),
+                                         copies=copies, request=request, created_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError(_("该科目已有试卷，或试卷编号重复。")) from exc
+    CustodyEntry.objects.create(paper=paper, action=CustodyAction.COMPOSED, from_person=actor.display_name,
+                                to_person=actor.display_name, copies=copies, sealed=True, recorded_by=actor)
+    return paper
+
+
+@transaction.atomic
+def request_papers(*, session: ExamSession, subject: str, copies: int, actor) -> PaperRequest:
+    _require_manager(actor, session.center)
+    if _composes_own_papers(session.center):
+        raise ValidationError(_("%(center)s可自行抽题组卷，无需向省鉴定中心申请。") % {"center": session.center.name})
+    if subject not in subjects_for_level(session.level):
+        raise ValidationError({"subject": [_("本场次没有该科目。")]})
+    if not isinstance(copies, int) or copies < 1:
+        raise ValidationError({"copies": [_("份数必须是正整数。")]})
+    try:
+        with transaction.atomic():
+            return PaperRequest.objects.create(center=session.center, session=session, subject=subject,
+                                               copies=copies, requested_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError(_("本场次该科目已申请过试卷。")) from exc
+
+
+@transaction.atomic
+def fulfil_paper_request(*, request: PaperRequest, code: str, actor) -> Paper:
+    """The province center composes the requested paper and records its sealed hand-over."""
+    request = PaperRequest.objects.select_for_update(of=("self",)).select_related("session").get(pk=request.pk)
+    province = Center.objects.get(kind=CenterKind.PROVINCE)
+    _require_manager(actor, province)
+    if actor.center_id != province.pk and actor.role != Role.PROVINCE_ADMIN:
+        raise PermissionDenied(_("只有省鉴定中心可以提供试卷。"))
+    if request.status != PaperRequestStatus.REQUESTED:
+        raise ValidationError(_("该申请已处理。"))
+    paper = _create_paper(session=request.session, subject=request.subject, copies=request.copies, code=code,
+                          actor=actor, source=PaperSource.PROVINCE, request=request)
+    request.status = PaperRequestStatus.FULFILLED
+    request.fulfilled_by = actor
+    request.fulfilled_at = timezone.now()
+    request.save(update_fields=["status", "fulfilled_by", "fulfilled_at"])
+    return paper
+
+
+def record_custody(*, paper: Paper, action: str, from_person: str, to_person: str, copies: int, sealed: bool,
+                   actor, note: str = "") -> CustodyEntry:
+    """EXAM-10: one more line in the paper's append-only custody log."""
+    if not (authority.can_manage_center(actor, paper.session.center)
+            or (actor.role == Role.EXAMINER and paper.session.examiners.filter(examiner=actor).exists())):
+        raise PermissionDenied(_("您无权记录该试卷的交接。"))
+    if action not in CustodyAction.values:
+        raise ValidationError({"action": [_("未知的交接环节。")]})
+    if not from_person.strip() or not to_person.strip():
+        raise ValidationError(_("交出人和接收人都必须填写（保密责任落实到人）。"))
+    if not isinstance(copies, int) or not 1 <= copies <= paper.copies:
+        raise ValidationError({"copies": [_("份数必须在1到%(n)d之间。") % {"n": paper.copies}]})
+    return CustodyEntry.objects.create(paper=paper, action=action, from_person=from_person.strip(),
+                                       to_person=to_person.strip(), copies=copies, sealed=bool(sealed),
+                                       recorded_by=actor, note=note.strip())
+
+
+# --- Supervision (EXAM-11) -------------------------------------------------------------------
+
+
+def record_supervision(*, session, kind, supervisor, notes, actor) -> Supervision:
+    _require_manager(actor, session.center)
+    supervision = Supervision(session=session, kind=kind, supervisor=supervisor.strip(), notes=notes.strip(),
+                              recorded_by=actor)
+    supervision.full_clean()
+    supervision.save()
+    return supervision
+
+
+def record_incident(*, session, application, kind, measure, description, actor) -> DisciplineIncident:
+    if not (authority.can_manage_center(actor, session.center) or _assigned_examiner(actor, session)):
+        raise PermissionDenied(_("您无权记录本场次的违纪情况。"))
+    if not SeatAssignment.objects.filter(session=session, application=application).exists():
+        raise ValidationError(_("该考生不在本场次。"))
+    incident = DisciplineIncident(session=session, application=application, kind=kind, measure=measure,
+                                  description=description.strip(), recorded_by=actor)
+    incident.full_clean()
+    incident.save()
+    return incident
+
+
+# --- Scores (EXAM-6..EXAM-8) -----------------------------------------------------------------
+
+
+def _assigned_examiner(actor, session) -> bool:
+    return actor.role == Role.EXAMINER and ExaminerAssignment.objects.filter(session=session, examiner=actor).exists()
+
+
+def retained_passes(candidate_id, occupation_id, level, on_date) -> set[str]:
+    """EXAM-8: subjects passed within the last year, still kept on `on_date`."""
+    return set(
+        Score.objects.filter(
+            application__candidate_id=candidate_id, application__occupation_id=occupation_id,
+            application__level=level, passed=True, pass_expired=False, pass_valid_until__gte=on_date,
+            session__status=SessionStatus.PUBLISHED,
+        ).values_list("subject", flat=True)
+    )
+
+
+def subjects_to_take(application: Application, on_date=None) -> list[str]:
+    """The level's subjects less those passed and kept (EXAM-8)."""
+    on_date = on_date or application.appraisal_date
+    kept = retained_passes(application.candidate_id, application.occupation_id, application.level, on_date)
+    kept -= set(application.scores.values_list("subject", flat=True)) if application.pk else set()
+    return [s for s in subjects_for_level(application.level) if s not in kept]
+
+
+def parse_score(value) -> Decimal:
+    try:
+        score = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("成绩“%(value)s”不是数字。") % {"value": value}) from exc
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
+        raise ValidationError(_("成绩必须在0到100之间，不能为%(value)s。") % {"value": value})
+    if score != score.quantize(Decimal("0.1")):
+        raise ValidationError(_("成绩最多保留一位小数。"))
+    return score
+
+
+def _may_mark(actor, session, application) -> None:
+    if authority.can_manage_center(actor, session.center):
+        return
+    if _assigned_examiner(actor, session):
+        relations = set(DeclaredRelation.objects.filter(examiner=actor, candidate=application.candidate)
+                        .values_list("examiner_id", "candidate_id"))
+        reason = _recusal_reason(actor, application.candidate, relations)
+        if reason:
+            raise PermissionDenied(reason)
+        return
+    raise PermissionDenied(_("只有本场次指派的考评人员或有鉴定权限的机构可以录入成绩。"))
+
+
+def enter_score(*, application: Application, subject: str, value, actor, reason: str = "") -> Score:
+    """Enter or change one subject's score before publication; every write is recorded (EXAM-6)."""
+    score_value = parse_score(value)
+    with transaction.atomic():
+        seat = SeatAssignment.objects.select_related("session__center").filter(application=application).first()
+        if seat is None:
+            raise ValidationError(_("该考生未编排考位，不能录入成绩。"))
+        session = ExamSession.objects.select_for_update(of=("self",)).get(pk=seat.session_id)
+        _may_mark(actor, session, application)
+        if session.is_published:
+            raise ValidationError(_("成绩已发布，不能直接修改；请提交成绩更正申请，由上级审批。"))
+        if subject not in subjects_for_level(application.level):
+            raise ValidationError(
+                _("%(level)s没有“%(subject)s”科目。")
+                % {"level": application.get_level_display(), "subject": Subject(subject).label
+                   if subject in Subject.values else subject}
+            )
+        if subject not in subjects_to_take(application, session.day):
+            raise ValidationError(_("该科目合格成绩在保留期内，本次无需考试。"))
+        return _write_score(application, session, subject, score_value, actor, reason)
+
+
+def _write_score(application, session, subject, score_value, actor, reason) -> Score:
+    passed = score_value >= session.pass_mark
+    score = Score.objects.select_for_update(of=("self",)).filter(application=application, subject=subject).first()
+    if score is None:
+        score = Score.objects.create(application=application, session=session, subject=subject, value=score_value,
+                                     passed=passed, entered_by=actor)
+        ScoreChange.objects.create(score=score, old_value=None, new_value=score_value, changed_by=actor,
+                                   reason=reason.strip() or _("录入"))
+        return score
+    if score.value == score_value:
+        return score
+    if not reason.strip():
+        raise ValidationError(_("修改已录入的成绩须填写原因。"))
+    ScoreChange.objects.create(score=score, old_value=score.value, new_value=score_value, changed_by=actor,
+                               reason=reason.strip())
+    score.value, score.passed = score_value, passed
+    score.save(update_fields=["value", "passed", "updated_at"])
+    return score
+
+
+def publication_deadline(session: ExamSession) -> datetime.date:
+    """EXAM-7: 15 working days after a daily appraisal, 20 after a unified one."""
+    days = PUBLICATION_WORKING_DAYS["unified" if session.is_unified else "daily"]
+    return add_working_days(session.day, days)
+
+
+def missing_scores(session: ExamSession) -> list[tuple[Application, list[str]]]:
+    """Seated applications still lacking a score for a subject they take."""
+    applications = list(
+        Application.objects.filter(seat__session=session).prefetch_related("scores").order_by("seat__seat_number")
+    )
+    void = set(DisciplineIncident.objects.filter(session=session, measure=IncidentMeasure.DISQUALIFIED)
+               .values_list("application_id", flat=True))
+    missing = []
+    for application in applications:
+        if application.pk in void:
+            continue
+        have = {s.subject for s in application.scores.all()}
+        lacking = [s for s in subjects_to_take(application, session.day) if s not in have]
+        if lacking:
+            missing.append((application, lacking))
+    return missing
+
+
+def publish_session(*, session: ExamSession, actor) -> ExamSession:
+    """Publish a session's results: candidates see them from now on; passes are kept a year."""
+    _require_manager(actor, session.center)
+    with transaction.atomic():
+        session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if session.is_published:
+            raise ValidationError(_("本场次成绩已发布。"))
+        lacking = missing_scores(session)
+        if lacking:
+            names = "、".join(a.name for a, _subjects in lacking[:10])
+            raise ValidationError(
+                _("还有%(n)d名考生的成绩未录入完整（%(names)s），不能发布。") % {"n": len(lacking), "names": names}
+            )
+        now = timezone.now()
+        session.status, session.published_at, session.published_by = SessionStatus.PUBLISHED, now, actor
+        session.save(update_fields=["status", "published_at", "published_by"])
+        valid_until = timezone.localdate(now) + datetime.timedelta(days=PASS_RETENTION_DAYS)
+        Score.objects.filter(session=session, passed=True).update(pass_valid_until=valid_until)
+    return session
+
+
+@transaction.atomic
+def request_score_correction(*, score: Score, new_value, reason: str, actor) -> ScoreCorrectionRequest:
+    _require_manager(actor, score.session.center)
+    if not score.session.is_published:
+        raise ValidationError(_("成绩尚未发布，可直接修改。"))
+    if not reason.strip():
+        raise ValidationError(_("请填写更正理由。"))
+    value = parse_score(new_value)
+    try:
+        with transaction.atomic():
+            return ScoreCorrectionRequest.objects.create(score=score, new_value=value, reason=reason.strip(),
+                                                         requested_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError(_("该成绩已有待审批的更正申请。")) from exc
+
+
+def decide_score_correction(*, request: ScoreCorrectionRequest, approve: bool, reason: str, actor):
+    """Only the upper level decides (EXAM-6); an approved correction is recorded as a score change."""
+    with transaction.atomic():
+        request = ScoreCorrectionRequest.objects.select_for_update(of=("self",)).select_related(
+            "score__session__center__parent").get(pk=request.pk)
+        center = request.score.session.center
+        upper = center.parent
+        if upper is None or not authority.can_manage_center(actor, upper) or actor.center_id == center.pk:
+            raise PermissionDenied(_("成绩更正须由上级鉴定机构审批。"))
+        if request.status != CorrectionStatus.PENDING:
+            raise ValidationError(_("该更正申请已处理。"))
+        if not approve and not reason.strip():
+            raise ValidationError(_("不予批准须填写理由。"))
+        request.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REFUSED
+        request.decided_by, request.decided_at, request.decision_reason = actor, timezone.now(), reason.strip()
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        if approve:
+            score = Score.objects.select_for_update(of=("self",)).select_related("session").get(pk=request.score_id)
+            ScoreChange.objects.create(score=score, old_value=score.value, new_value=request.new_value,
+                                       changed_by=actor, reason=_("更正申请批准：%s") % request.reason)
+            score.value = request.new_value
+            score.passed = request.new_value >= score.session.pass_mark
+            if score.passed and score.pass_valid_until is None:
+                score.pass_valid_until = timezone.localdate() + datetime.timedelta(days=PASS_RETENTION_DAYS)
+            score.save(update_fields=["value", "passed", "pass_valid_until", "updated_at"])
+    return request
+
+
+def check_publication_deadlines(*, today=None) -> int:
+    """Celery beat (EXAM-7): raise one overdue alert per session past its deadline, to the center and
+    the upper level. Idempotent: a session already alerted is skipped (and the database refuses twice)."""
+    today = today or timezone.localdate()
+    raised = 0
+    sessions = ExamSession.objects.filter(status=SessionStatus.PLANNED, day__lt=today, overdue_alert__isnull=True)
+    for session in sessions.select_related("center__parent", "unified_appraisal", "retake_day"):
+        try:
+            deadline = publication_deadline(session)
+        except ValidationError:
+            continue  # an unmaintained calendar year: no guessed alert
+        if today <= deadline:
+            continue
+        try:
+            with transaction.atomic():
+                alert = OverdueAlert.objects.create(session=session, deadline=deadline)
+        except IntegrityError:
+            continue
+        alert.notified_centers.set([c for c in (session.center, session.center.parent) if c is not None])
+        raised += 1
+    return raised
+
+
+def expire_retained_passes(*, today=None) -> int:
+    """Celery beat (EXAM-8): passes older than their year are no longer kept. Idempotent."""
+    today = today or timezone.localdate()
+    return Score.objects.filter(passed=True, pass_expired=False, pass_valid_until__lt=today).update(pass_expired=True)
+
+
+def application_outcome(application: Application) -> str | None:
+    """'qualified' when every subject of the level is passed (this time or kept from the last year),
+    'not_qualified' once published otherwise, None before publication."""
+    seat = SeatAssignment.objects.select_related("session").filter(application=application).first()
+    if seat is None or not seat.session.is_published:
+        return None
+    passed_now = set(application.scores.filter(passed=True).values_list("subject", flat=True))
+    kept = retained_passes(application.candidate_id, application.occupation_id, application.level, seat.session.day)
+    needed = set(subjects_for_level(application.level))
+    return "qualified" if needed <= passed_now | kept else "not_qualified"

@@ -113,16 +113,14 @@ def prepare():
 
     users = []
     for i in range(DRAFTS):
-        body = f"220122{datetime.date(1970, 1, 1) + datetime.timedelta(days=i * 3):%Y%m%d}{i % 100:02d}1"
+        body = f"220122{datetime.date(1985, 1, 1) + datetime.timedelta(days=i):%Y%m%d}{i % 100:02d}1"
         users.append(User(username=f"bench{i}", role=Role.CANDIDATE, full_name=f"压测{i}", region=nongan,
                           id_number=body + ric.calc_check_digit(body + "0"), password="!"))
     users = User.objects.bulk_create(users, batch_size=1000)
     tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users], batch_size=1000)
     apps = Application.objects.bulk_create([
         Application(candidate=u, center=nongan, occupation=occupation, level=5, scheduled_day=day, name=u.full_name,
-                    gender="M", birth_month=services.validate_identity(
-                        id_number=u.id_number, birth_month=None, gender="M") and
-                    datetime.date(int(u.id_number[6:10]), int(u.id_number[10:12]), 1),
+                    gender="M", birth_month=datetime.date(int(u.id_number[6:10]), int(u.id_number[10:12]), 1),
                     education="senior", id_number=u.id_number, phone="13800000000", years_in_occupation=5,
                     work_history="压测数据") for u in users
     ], batch_size=1000)

@@ -86,6 +86,8 @@ def _is_affiliated_unit_employee(candidate):
 def _occupation_open(center, candidate, occupation, *, retake, on_date):
     """OCC-4 with its two exceptions: the one retake of CAL-5 and the dual-certificate schools of OTH-1."""
     if not occupation.is_cancelled:
+        if retake:
+            return _refuse("CAL-5", _("“%(occ)s”未被取消，不能按补考申报。") % {"occ": occupation.name})
         return None
     if retake:
         if occupation.cancelled_by_state_council:
@@ -121,7 +123,10 @@ def can_appraise(
     on_date: datetime.date | None = None,
 ) -> Decision:
     """May `center` appraise `candidate` for `occupation` at `level`? (ORG-2..ORG-7, OCC-4, CAL-5, OTH-1)"""
-    level = Level(int(level))
+    try:
+        level = Level(int(level))
+    except (TypeError, ValueError):
+        return _refuse("OCC-3", _("等级“%(level)s”无效，只能是五级至一级。") % {"level": level})
     on_date = on_date or timezone.localdate()
     level_name = _level_name(level)
 

@@ -136,7 +136,26 @@ def test_cal5_retake_only_for_state_council_cancelled_occupations(candidate, cen
     with pytest.raises(ValidationError, match="一次补考"):
         services.create_application(
             candidate=candidate, actor=candidate, occupation=occupation("物流师"), level=3, target=retake_day,
-            today=datetime.date(2017, 4, 1), **form_data,
+            today=datetime.date(2017, 4, 1), retake_original_year=2016, **form_data,
+        )
+
+
+def test_cal5_retake_only_for_those_who_failed_in_2016(candidate, occupation, form_data):
+    retake_day = RetakeDay.objects.get(year=2017, kind="unified")
+    with pytest.raises(ValidationError) as info:
+        services.create_application(
+            candidate=candidate, actor=candidate, occupation=occupation("物流师"), level=4, target=retake_day,
+            today=datetime.date(2017, 4, 1), retake_original_year=2015, **form_data,
+        )
+    assert "2016年" in info.value.message_dict["retake_original_year"][0]
+
+
+def test_cal5_retake_of_an_active_occupation_refused(candidate, centers, occupation, form_data):
+    daily_retake = RetakeDay.objects.get(year=2017, kind="daily")
+    with pytest.raises(ValidationError, match="未被取消"):
+        services.create_application(
+            candidate=candidate, actor=candidate, occupation=occupation("汽车维修工"), level=5, target=daily_retake,
+            today=datetime.date(2017, 4, 1), retake_original_year=2016, **form_data,
         )
 
 
@@ -154,7 +173,7 @@ def test_cal5_daily_retake_day_refused_for_unified_occupation(candidate, occupat
     with pytest.raises(ValidationError, match="补考安排在"):
         services.create_application(
             candidate=candidate, actor=candidate, occupation=occupation("物流师"), level=4, target=daily_retake,
-            today=datetime.date(2017, 4, 1), **form_data,
+            today=datetime.date(2017, 4, 1), retake_original_year=2016, **form_data,
         )
 
 

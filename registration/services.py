@@ -409,6 +409,13 @@ def create_application(
             {"level": [_("“%(occ)s”不设%(level)s鉴定。") % {"occ": occupation.name, "level": Level(level).label}]}
         )
     retake = isinstance(target, RetakeDay)
+    if retake and form_fields.get("retake_original_year") != target.failed_in_year:
+        # CAL-5: only those who failed in that year may retake, once.
+        raise ValidationError(
+            {"retake_original_year": [
+                _("补考仅限%(year)d年参加鉴定成绩不合格的考生，请填写原鉴定年度。") % {"year": target.failed_in_year}
+            ]}
+        )
     check_window(target, today)
     center = target_center(target, candidate, occupation, level, retake=retake, today=today)
     if actor.role != Role.CANDIDATE:

@@ -196,6 +196,9 @@ SPECTACULAR_SETTINGS = {
         "OccupationStatusEnum": "appraisal.models.OccupationStatus",
         "ApplicationStatusEnum": "registration.models.Status",
         "MaterialKindEnum": "registration.models.MaterialKind",
+        "SupervisionKindEnum": "exams.models.SupervisionKind",
+        "IncidentKindEnum": "exams.models.IncidentKind",
+        "SubjectEnum": "exams.models.Subject",
     },
 }
 

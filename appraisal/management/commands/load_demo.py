@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -14,6 +15,8 @@ class Command(BaseCommand):
         this_year = timezone.localdate().year
         years = sorted({2017, this_year, this_year + 1})
         users = load_demo(years=years)
+        # The fee schedule belongs to registration; the core calls it by name, never by import.
+        call_command("load_fee_schedule", verbosity=0)
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("演示数据已载入 (demo data loaded)。演示账号 / demo logins:"))

@@ -1,0 +1,183 @@
+"""CAL-6: a center with a large group the regular days cannot hold applies for an extra appraisal
+session (增加鉴定场次); the upper level approves or refuses it.
+
+* `request_extra_session`: staff managing the center ask for a day (future, in a maintained calendar
+  year, not already on the center's schedule) for an occupation and a number of candidates.
+* `decide_extra_session`: only the upper level decides — staff who can manage the center's parent,
+  or the province — never the requesting center itself. An approval puts the day on the schedule
+  through `appraisal.services.schedule_appraisal_day` (note 增加鉴定场次) and links it; a refusal
+  needs a reason. The request row is locked, so two concurrent decisions cannot both win.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal import authority
+from appraisal.models import Center, CenterKind, Occupation, Role, ScheduledAppraisalDay
+from appraisal.services import schedule_appraisal_day
+from appraisal.workdays import CalendarUnknown, registration_deadline
+from registration.models import ExtraSessionRequest, ExtraSessionStatus
+
+EXTRA_SESSION_NOTE = "增加鉴定场次"
+DECIDER_ROLES = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)
+
+
+def _require_manager(actor, center: Center):
+    if not actor.is_authenticated or not authority.can_manage_center(actor, center):
+        raise PermissionDenied(_("您无权代表%(center)s申请增加鉴定场次。") % {"center": center.name})
+
+
+def requesting_centers(actor) -> QuerySet[Center]:
+    """The centers the actor may request extra sessions for: those they manage that hold daily
+    appraisals and have an upper level (the province schedules its own days directly)."""
+    if not actor.is_authenticated or actor.role not in DECIDER_ROLES:
+        return Center.objects.none()
+    return (
+        authority.visible_centers(actor)
+        .filter(is_active=True, parent__isnull=False)
+        .exclude(kind__in=[CenterKind.PROVINCE, CenterKind.AFFILIATED_UNIT])
+        .order_by("division_code", "name")
+    )
+
+
+@transaction.atomic
+def request_extra_session(
+    *, center: Center, day: datetime.date, occupation: Occupation, expected_candidates: int, reason: str,
+    actor, today: datetime.date | None = None,
+) -> ExtraSessionRequest:
+    today = today or timezone.localdate()
+    _require_manager(actor, center)
+    errors = {}
+    if center.parent_id is None or center.kind == CenterKind.PROVINCE:
+        raise ValidationError(_("省职业技能鉴定中心可直接安排鉴定日，无需申请增加鉴定场次。"), code="no_upper_level")
+    if center.kind == CenterKind.AFFILIATED_UNIT:
+        raise ValidationError(_("中省直单位不是鉴定机构，不能申请增加鉴定场次。"), code="not_a_center")
+    if day is None:
+        errors["day"] = [_("请填写申请鉴定日期。")]
+    elif day <= today:
+        errors["day"] = [_("申请鉴定日期必须在今天之后。")]
+    else:
+        try:
+            registration_deadline(day)
+        except CalendarUnknown as exc:
+            errors["day"] = exc.messages
+        else:
+            if ScheduledAppraisalDay.objects.filter(center=center, day=day).exists():
+                errors["day"] = [_("%(center)s在%(day)s已安排定期鉴定日，无需增加场次。")
+                                 % {"center": center.name, "day": day.isoformat()}]
+            elif ExtraSessionRequest.objects.filter(
+                center=center, day=day, status=ExtraSessionStatus.PENDING
+            ).exists():
+                errors["day"] = [_("该日期已有待审批的增加场次申请。")]
+    if occupation is None:
+        errors["occupation"] = [_("请选择职业。")]
+    elif occupation.is_cancelled:
+        errors["occupation"] = [_("“%(occ)s”已取消，不再受理鉴定。") % {"occ": occupation.name}]
+    elif occupation.is_unified:
+        errors["occupation"] = [_("“%(occ)s”为统一鉴定职业，由省鉴定中心在统一鉴定日组织，不能申请增加场次。")
+                                % {"occ": occupation.name}]
+    try:
+        count = int(expected_candidates)
+    except (TypeError, ValueError):
+        count = 0
+    if count < 1:
+        errors["expected_candidates"] = [_("预计人数至少为1人。")]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写申请理由（如参加人数、定期鉴定日无法容纳的原因）。")]
+    elif len(reason) > 500:
+        errors["reason"] = [_("申请理由不能超过500个字。")]
+    if errors:
+        raise ValidationError(errors)
+    return ExtraSessionRequest.objects.create(
+        center=center, day=day, occupation=occupation, expected_candidates=count, reason=reason,
+        requested_by=actor,
+    )
+
+
+def can_decide(actor, request: ExtraSessionRequest) -> bool:
+    """The upper level only: staff who can manage the requesting center's parent (the province
+    sees everything), and never staff of the requesting center itself."""
+    if not actor.is_authenticated or actor.role not in DECIDER_ROLES:
+        return False
+    parent = request.center.parent
+    if parent is None or actor.center_id == request.center_id:
+        return False
+    return authority.can_manage_center(actor, parent)
+
+
+def decide_extra_session(
+    request: ExtraSessionRequest, *, approve: bool, reason: str = "", actor, today: datetime.date | None = None,
+) -> ExtraSessionRequest:
+    """Approve (scheduling the day) or refuse (with a reason) a pending request, exactly once."""
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = (
+            ExtraSessionRequest.objects.select_for_update(of=("self",))
+            .select_related("center__parent", "occupation")
+            .get(pk=request.pk)
+        )
+        if not can_decide(actor, locked):
+            raise PermissionDenied(_("增加鉴定场次须由%(center)s的上级鉴定机构审批。") % {"center": locked.center.name})
+        if locked.status != ExtraSessionStatus.PENDING:
+            raise ValidationError(
+                _("该申请已审批（%(status)s），不能重复审批。") % {"status": locked.get_status_display()},
+                code="already_decided",
+            )
+        if len(reason) > 500:
+            raise ValidationError(_("审批意见不能超过500个字。"), code="reason_too_long")
+        if approve:
+            if locked.day <= today:
+                raise ValidationError(_("申请的鉴定日期已过，不能批准。"), code="past")
+            if ScheduledAppraisalDay.objects.filter(center=locked.center, day=locked.day).exists():
+                raise ValidationError(_("%(center)s在%(day)s已有定期鉴定日。")
+                                      % {"center": locked.center.name, "day": locked.day.isoformat()},
+                                      code="already_scheduled")
+            locked.scheduled_day = schedule_appraisal_day(
+                center=locked.center, day=locked.day, note=EXTRA_SESSION_NOTE
+            )
+            locked.status = ExtraSessionStatus.APPROVED
+        else:
+            if not reason:
+                raise ValidationError(_("不予批准时请填写理由。"), code="reason_required")
+            locked.status = ExtraSessionStatus.REFUSED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "scheduled_day"])
+    return locked
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def requests_for(user) -> QuerySet[ExtraSessionRequest]:
+    """Requests of the centers in the user's scope (their own and those below)."""
+    return authority.scope_queryset(
+        user,
+        ExtraSessionRequest.objects.select_related("center", "occupation", "requested_by", "decided_by",
+                                                   "scheduled_day"),
+        "center",
+    ).order_by("-requested_at", "-pk")
+
+
+def pending_for_decision(user) -> QuerySet[ExtraSessionRequest]:
+    """Pending requests the user may decide: those whose center's parent the user can manage."""
+    if not user.is_authenticated or user.role not in DECIDER_ROLES:
+        return ExtraSessionRequest.objects.none()
+    queryset = ExtraSessionRequest.objects.filter(status=ExtraSessionStatus.PENDING).select_related(
+        "center__parent", "occupation", "requested_by"
+    )
+    return (
+        authority.scope_queryset(user, queryset, "center__parent")
+        .exclude(center_id=user.center_id)
+        .order_by("day", "pk")
+    )

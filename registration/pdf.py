@@ -1,0 +1,269 @@
+"""The 申报表 PDF (REG-1, attachment 4 of the notice): one A4 page per application.
+
+- render_application_pdf(application) -> bytes: one form.
+- render_application_forms(applications) -> bytes: many forms as one PDF, one page each, in a single
+  WeasyPrint render (the batch-print path).
+- store_application_pdf(application_id) -> file name: render and store on Application.form_pdf,
+  replacing the previous file (the Celery task registration.render_application_form; idempotent).
+- ensure_application_pdf(application) -> file name: the stored file if it is up to date, else a
+  fresh one. A stored file is named after a fingerprint of everything printed on it (fields, photo,
+  template), so "up to date" needs no timestamp and survives queryset .update() writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import io
+import json
+import logging
+from collections.abc import Iterable, Mapping
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from appraisal.models import Level
+from appraisal.pdf import render_pdf, template_css
+from registration.models import Application, Material, MaterialKind
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "pdf/application_form.html"
+STYLESHEETS = ("pdf/base.css", "pdf/application_form.css")
+PHOTO_BOX_PX = (400, 560)  # ≈ 28 × 40 mm at 360 dpi: sharp in print, small in the file
+PDF_DIR = "forms"
+
+# Fields printed on the form: part of the fingerprint of a stored PDF.
+PRINTED_FIELDS = (
+    "name", "gender", "birth_month", "education", "id_number", "employer_name", "current_occupation",
+    "phone", "held_certificate", "held_certificate_level", "held_certificate_issuer", "held_certificate_date",
+    "level", "years_in_occupation", "work_history", "center_opinion", "center_opinion_date", "hr_opinion",
+    "hr_opinion_date", "occupation_id", "center_id",
+)
+
+
+def _month(value) -> str:
+    return f"{value.year}年{value.month}月" if value else ""
+
+
+def _day(value) -> str:
+    # The blank form prints "年 月 日(章)" with room to write the date by hand.
+    return f"{value.year}年{value.month}月{value.day}日" if value else "年\u3000\u3000月\u3000\u3000日"
+
+
+def _fit(text: str, capacity: int, *, line_break_cost: int = 0) -> str:
+    """A smaller font for a value longer than its cell holds at the normal size: the form stays one
+    page (what still does not fit is clipped by the stylesheet)."""
+    text = text or ""
+    length = len(text) + line_break_cost * text.count("\n")
+    if length <= capacity:
+        return ""
+    if length <= capacity * 1.6:
+        return "small"
+    if length <= capacity * 2.4:
+        return "xsmall"
+    return "xxsmall"
+
+
+def _photo_data_uri(content: bytes | None) -> str:
+    """The photo as a data: URL, shrunk to the box when larger (a 2 MB upload must not make a 2 MB page)."""
+    if not content:
+        return ""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format == "JPEG" and image.width <= PHOTO_BOX_PX[0] * 1.5 and image.mode in ("RGB", "L"):
+                data = content  # WeasyPrint embeds a JPEG as is: no decoding, no re-encoding
+            else:
+                image.draft("RGB", PHOTO_BOX_PX)  # JPEG: decode at a reduced scale, much faster
+                small = image.convert("RGB")
+                small.thumbnail(PHOTO_BOX_PX)
+                buffer = io.BytesIO()
+                small.save(buffer, format="JPEG", quality=85)
+                data = buffer.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError):
+        logger.warning("Unreadable photo left out of the application form")
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+
+
+def form_context(application: Application, photo: bytes | None = None) -> dict:
+    """What one form prints, as display strings (the template stays free of logic)."""
+    a = application
+    issuer = " ".join(part for part in (a.held_certificate_issuer, _month(a.held_certificate_date)) if part)
+    values = {
+        "number": f"{a.pk:06d}" if a.pk else "",
+        "center": a.center.name if a.center_id else "",
+        "name": a.name,
+        "gender": a.get_gender_display() if a.gender else "",
+        "birth_month": _month(a.birth_month),
+        "education": a.get_education_display() if a.education else "",
+        "id_number": a.id_number,
+        "employer": a.employer_name,
+        "current_occupation": a.current_occupation,
+        "phone": a.phone,
+        "held_certificate": a.held_certificate,
+        "held_certificate_level": Level.short_label(a.held_certificate_level) if a.held_certificate_level else "",
+        "held_certificate_issuer": issuer,
+        "occupation": a.occupation.name if a.occupation_id else "",
+        "level": Level.short_label(a.level) if a.level else "",
+        "years_in_occupation": f"{a.years_in_occupation}年" if a.years_in_occupation is not None else "",
+        "work_history": (a.work_history or "").strip(),
+        # Filled later (exams and certificates apps): printed empty for now.
+        "theory_score": "", "skill_score": "", "review_score": "", "certificate_number": "",
+        "center_opinion": a.center_opinion,
+        "center_opinion_date": _day(a.center_opinion_date),
+        "hr_opinion": a.hr_opinion,
+        "hr_opinion_date": _day(a.hr_opinion_date),
+        "photo": _photo_data_uri(photo),
+    }
+    values["fit"] = {
+        "name": _fit(values["name"], 10),
+        "employer": _fit(values["employer"], 36),
+        "current_occupation": _fit(values["current_occupation"], 10),
+        "held_certificate": _fit(values["held_certificate"], 14),
+        "held_certificate_issuer": _fit(issuer, 28),
+        "occupation": _fit(values["occupation"], 14),
+        # A line break costs the rest of its line: count it as 30 characters.
+        "work_history": _fit(values["work_history"], 520, line_break_cost=30),
+        "center_opinion": _fit(a.center_opinion, 100),
+        "hr_opinion": _fit(a.hr_opinion, 70),
+    }
+    return values
+
+
+def _photo_materials(applications: list[Application]) -> dict[int, Material]:
+    """The photo Material of each saved application, in one query."""
+    ids = [a.pk for a in applications if a.pk]
+    if not ids:
+        return {}
+    photos = Material.objects.filter(application_id__in=ids, kind=MaterialKind.PHOTO).only(
+        "id", "application_id", "kind", "file", "sha256"
+    )
+    return {m.application_id: m for m in photos}
+
+
+def _read(material: Material | None) -> bytes | None:
+    if material is None:
+        return None
+    try:
+        with material.file.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        logger.warning("Photo file of material %s is missing", material.pk)
+        return None
+
+
+def render_application_forms(applications: Iterable[Application], *, photos: Mapping | None = None) -> bytes:
+    """Many forms as ONE PDF, one A4 page each, in a single WeasyPrint render. `photos` maps an
+    application (by pk) to the photo's bytes; by default the uploaded photos are loaded in one query."""
+    applications = list(applications)
+    if not applications:
+        raise ValueError("no application to print")
+    if photos is None:
+        materials = _photo_materials(applications)
+        photos = {pk: _read(m) for pk, m in materials.items()}
+    forms = [form_context(a, photos.get(a.pk)) for a in applications]
+    html = render_to_string(TEMPLATE, {"forms": forms})
+    return render_pdf(html, stylesheets=STYLESHEETS)
+
+
+def render_application_pdf(application: Application, *, photo: bytes | None = None) -> bytes:
+    """One 申报表 as PDF bytes, with the uploaded photo when there is one."""
+    if photo is None and application.pk:
+        photo = _read(_photo_of(application))
+    return render_application_forms([application], photos={application.pk: photo})
+
+
+def _photo_of(application: Application) -> Material | None:
+    # Uses the prefetched materials when the caller has them (selectors.application_for does).
+    return next((m for m in application.materials.all() if m.kind == MaterialKind.PHOTO), None)
+
+
+@functools.cache
+def _template_version() -> str:
+    """A change of the template or its stylesheets makes every stored PDF out of date."""
+    source = "".join(template_css(name) for name in (TEMPLATE, *STYLESHEETS))
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def pdf_name(application: Application, photo: Material | None) -> str:
+    """The storage name of the PDF of this exact content: forms/application-<pk>-<fingerprint>.pdf."""
+    printed = {field: getattr(application, field) for field in PRINTED_FIELDS}
+    printed["photo"] = photo.sha256 if photo else ""
+    printed["template"] = _template_version()
+    digest = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{PDF_DIR}/application-{application.pk}-{digest}.pdf"
+
+
+def _storage():
+    return Application._meta.get_field("form_pdf").storage
+
+
+def store_application_pdf(application_id: int) -> str:
+    """Render the form and store it on the application, replacing the previous file. Idempotent:
+    running it again leaves exactly one current file. Returns the stored file name ("" when the
+    application no longer exists)."""
+    try:
+        application = Application.objects.select_related("center", "occupation").get(pk=application_id)
+    except Application.DoesNotExist:
+        logger.info("Application %s vanished before its form was printed", application_id)
+        return ""
+    photo = _photo_of(application)
+    content = render_application_pdf(application, photo=_read(photo))
+    name = pdf_name(application, photo)
+    storage = _storage()
+    with transaction.atomic():
+        # The row lock serialises two workers storing the same form.
+        old = Application.objects.select_for_update().values_list("form_pdf", flat=True).get(pk=application_id)
+        if storage.exists(name):
+            storage.delete(name)
+        stored = storage.save(name, ContentFile(content))
+        # .update(): printing is not an edit of the application, updated_at stays as it was.
+        Application.objects.filter(pk=application_id).update(form_pdf=stored)
+        if old and old != stored:
+            transaction.on_commit(lambda: storage.delete(old))
+    return stored
+
+
+def ensure_application_pdf(application: Application) -> str:
+    """The name of a stored, up-to-date PDF of the application, rendering it when needed."""
+    expected = pdf_name(application, _photo_of(application))
+    if application.form_pdf and application.form_pdf.name == expected and _storage().exists(expected):
+        return expected
+    return store_application_pdf(application.pk)
+
+
+def join_pdfs(documents: Iterable[bytes]) -> bytes:
+    """Pages of several PDFs as one PDF, without laying anything out again."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(io.BytesIO(document))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def print_application_forms(applications: Iterable[Application]) -> bytes:
+    """Batch printing: one PDF of many forms. Each form's PDF is stored once (after submission, by
+    the Celery task) and reused while its content is unchanged; only missing or outdated forms are
+    rendered now, and the stored pages are joined (join_pdfs)."""
+    applications = list(applications)
+    if not applications:
+        raise ValueError("no application to print")
+    photos = _photo_materials(applications)
+    storage = _storage()
+
+    def stored_pdf(application):
+        expected = pdf_name(application, photos.get(application.pk))
+        current = application.form_pdf.name if application.form_pdf else ""
+        name = expected if current == expected and storage.exists(expected) else store_application_pdf(application.pk)
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+
+    return join_pdfs(stored_pdf(a) for a in applications)

@@ -1,0 +1,355 @@
+"""The center staff's pages (REG-3, REG-5, FEE-1, ORG-7, ORG-8): the review queue, one
+application's review with its decisions, the permission-checked file viewer, and entry of an
+application on a candidate's behalf.
+
+Thin: reads come from registration.selectors (scoped by the authority engine), writes from
+registration.services; nothing here decides who may see or do what."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appraisal import authority
+from appraisal.idnumbers import birth_date as id_birth_date
+from appraisal.idnumbers import gender as id_gender
+from appraisal.models import EligibilityCondition, Level, Role, User
+from registration import selectors, services
+from registration.forms_staff import (
+    ApplicationEntryForm,
+    ApproveForm,
+    CandidateLookupForm,
+    ChoiceForm,
+    MaterialForm,
+    NewCandidateForm,
+    PaymentForm,
+    PhotoForm,
+    QueueFilterForm,
+    ReasonForm,
+)
+from registration.materials import CONTENT_TYPES, TYPE_NAMES
+from registration.models import LIVE_STATUSES, MaterialKind, Status
+
+PAGE_SIZE = 50
+READERS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN, Role.EXAMINER, Role.HR_OFFICIAL)
+CLERKS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)
+CHECK_LABELS = {
+    "identity": gettext_lazy("身份核验"), "years": gettext_lazy("工作年限"), "lower_certificate": gettext_lazy("下一等级证书"),
+    "title": gettext_lazy("专业技术职称"), "conditions": gettext_lazy("申报条件"), "materials": gettext_lazy("申报材料"),
+}
+EXTENSIONS_BY_TYPE = {value: key for key, value in CONTENT_TYPES.items()}  # image/jpeg -> jpeg
+
+
+def _require(user, roles):
+    if user.role not in roles:
+        raise PermissionDenied(_("此页面仅限鉴定机构工作人员使用。"))
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return "；".join(str(m).rstrip("。") for m in exc.messages) + "。"
+
+
+def _add_errors(form, exc: ValidationError):
+    """A service's ValidationError shown on the form: on its field when the form has it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, _messages_of(exc))
+        return
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+# --- Review queue ---------------------------------------------------------------------------
+
+
+def _materials_progress(rows):
+    """Present vs required materials for a page of applications, in one query for the conditions."""
+    pairs = {(a.occupation_id, a.level) for a in rows}
+    conditions = defaultdict(list)
+    if pairs:
+        found = EligibilityCondition.objects.filter(
+            occupation_level__occupation_id__in={o for o, _lv in pairs},
+            occupation_level__level__in={lv for _o, lv in pairs},
+        ).select_related("occupation_level")
+        for condition in found:
+            conditions[(condition.occupation_level.occupation_id, condition.occupation_level.level)].append(condition)
+    for application in rows:
+        required = services.required_materials(application, conditions[(application.occupation_id, application.level)])
+        present = {m.kind for m in application.materials.all()}
+        application.materials_required = len(required)
+        application.materials_present = len(present & set(required))
+
+
+@login_required
+def review_queue(request):
+    """REG-5: applications waiting for review in the user's scope (ORG-8), filtered and paginated."""
+    _require(request.user, READERS)
+    applications = selectors.applications_for(request.user)
+    form = QueueFilterForm(request.GET, user=request.user, applications=applications)
+    if form.is_valid():
+        queryset = selectors.review_queue(request.user, **form.filters())
+    else:
+        queryset = applications.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    _materials_progress(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "registration/staff/queue.html", {
+        "form": form, "page": page, "query": query.urlencode(), "scope": authority.scope_description(request.user),
+        "can_enter": request.user.role in CLERKS,
+    })
+
+
+# --- Review detail and decisions ------------------------------------------------------------
+
+
+def _detail_context(request, application, **forms):
+    user = request.user
+    can_act = authority.can_manage_center(user, application.center)
+    live = [{**r, "label": CHECK_LABELS.get(r["check"], r["check"])} for r in services.check_eligibility(application)]
+    required = services.required_materials(application)
+    present = {m.kind: m for m in application.materials.all()}
+    materials = [
+        {"kind": kind, "label": MaterialKind(kind).label, "material": present.get(kind), "required": kind in required,
+         "type_name": TYPE_NAMES.get(EXTENSIONS_BY_TYPE.get(getattr(present.get(kind), "content_type", ""), ""), "")}
+        for kind in [*required, *[k for k in present if k not in required]]
+    ]
+    return {
+        "application": application,
+        "can_act": can_act,
+        "can_pay": can_act and application.status in LIVE_STATUSES,
+        "is_submitted": application.status == Status.SUBMITTED,
+        "live_checks": live,
+        "live_ok": all(r["ok"] for r in live),
+        "materials": materials,
+        "transitions": application.transitions.all(),
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
+        "return_form": forms.get("return_form") or ReasonForm(prefix="return"),
+        "material_form": forms.get("material_form") or MaterialForm(),
+        "photo_form": PhotoForm(prefix="photo"),
+        "editable": application.is_editable,
+    }
+
+
+@login_required
+def review_detail(request, pk):
+    _require(request.user, READERS)
+    application = selectors.application_for(request.user, pk)
+    return render(request, "registration/staff/detail.html", _detail_context(request, application))
+
+
+DECISIONS = {
+    "approve": (gettext_lazy("审核通过"), services.approve_application),
+    "reject": (gettext_lazy("审核不通过"), services.reject_application),
+    "return": (gettext_lazy("退回修改"), services.return_application),
+}
+
+
+@login_required
+@require_POST
+def review_decide(request, pk):
+    """审核通过 / 审核不通过 / 退回修改: the service checks the state, the actor and the reason."""
+    _require(request.user, CLERKS)
+    application = selectors.application_for(request.user, pk)
+    action = request.POST.get("action")
+    if action not in DECISIONS:
+        messages.error(request, _("未知的审核操作。"))
+        return redirect("registration:review_detail", pk=pk)
+    label, service = DECISIONS[action]
+    if action == "approve":
+        form = ApproveForm(request.POST)
+        forms = {"approve_form": form}
+    else:
+        form = ReasonForm(request.POST, prefix=action)
+        forms = {f"{action}_form": form}
+    if form.is_valid():
+        try:
+            if action == "approve":
+                service(application, actor=request.user, opinion=form.cleaned_data["opinion"])
+            else:
+                service(application, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, _messages_of(exc))
+            messages.error(request, _("%(action)s未完成：%(why)s") % {"action": label, "why": _messages_of(exc)})
+        else:
+            messages.success(request, _("已%(action)s：%(name)s。") % {"action": label, "name": application.name})
+            return redirect("registration:review_detail", pk=pk)
+    else:
+        messages.error(request, _("%(action)s未完成，请按提示修改。") % {"action": label})
+    application = selectors.application_for(request.user, pk)
+    return render(request, "registration/staff/detail.html", _detail_context(request, application, **forms))
+
+
+@login_required
+@require_POST
+def record_payment(request, pk):
+    """FEE-1: the center records that the appraisal fee was paid (or corrects the record)."""
+    _require(request.user, CLERKS)
+    application = selectors.application_for(request.user, pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("缴费登记的参数不正确。"))
+    else:
+        try:
+            services.record_payment(application, actor=request.user, paid=form.cleaned_data["paid"])
+        except ValidationError as exc:
+            messages.error(request, _messages_of(exc))
+        else:
+            messages.success(request, _("已登记缴费。") if form.cleaned_data["paid"] else _("已撤销缴费登记。"))
+    return redirect("registration:review_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def upload_material(request, pk):
+    """REG-2/REG-3: the center uploads a material or captures the photo for the candidate."""
+    _require(request.user, CLERKS)
+    application = selectors.application_for(request.user, pk)
+    form = PhotoForm(request.POST, request.FILES, prefix="photo") if "photo-kind" in request.POST else MaterialForm(
+        request.POST, request.FILES
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("registration:review_detail", pk=pk)
+    kind = form.cleaned_data["kind"]
+    try:
+        services.attach_material(application, kind=kind, uploaded=form.cleaned_data["file"], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, _("已上传：%(kind)s。") % {"kind": MaterialKind(kind).label})
+    return redirect("registration:review_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def submit_for_candidate(request, pk):
+    """REG-3: staff submit the application they entered once the materials are complete."""
+    _require(request.user, CLERKS)
+    application = selectors.application_for(request.user, pk)
+    try:
+        services.submit_application(application, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("不能提交：%(why)s") % {"why": _messages_of(exc)})
+    else:
+        messages.success(request, _("申报已提交，进入待审核。"))
+    return redirect("registration:review_detail", pk=pk)
+
+
+# --- The permission-checked file viewer -----------------------------------------------------
+
+
+@login_required
+def material_file(request, pk):
+    """An uploaded file, only for users who may see its application (404 otherwise, so a guessed
+    number reveals nothing); shown inline, never sniffed, never cached by shared caches."""
+    material = selectors.material_for(request.user, pk)
+    extension = EXTENSIONS_BY_TYPE.get(material.content_type, "bin")
+    response = FileResponse(
+        material.file.open("rb"), content_type=material.content_type, as_attachment=False,
+        filename=f"{material.kind}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Entry on a candidate's behalf (REG-3, ORG-7) -------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enter_for_candidate(request):
+    """Step one: find the candidate by ID number, or create the account (password shown once)."""
+    _require(request.user, CLERKS)
+    lookup = CandidateLookupForm(request.GET or None)
+    found = new_form = None
+    if request.method == "POST":
+        new_form = NewCandidateForm(request.POST)
+        if new_form.is_valid():
+            data = new_form.cleaned_data
+            password = get_random_string(10, "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789")
+            try:
+                candidate = services.register_candidate(password=password, **data)
+            except ValidationError as exc:
+                _add_errors(new_form, exc)
+            else:
+                # The only time the password is shown: it is not stored anywhere readable.
+                return render(request, "registration/staff/candidate_created.html",
+                              {"candidate": candidate, "password": password})
+        lookup = CandidateLookupForm({"id_number": request.POST.get("id_number", "")})
+        lookup.is_valid()
+    elif lookup.is_bound and lookup.is_valid():
+        id_number = lookup.cleaned_data["id_number"]
+        found = User.objects.select_related("region", "school", "employer_body").filter(
+            role=Role.CANDIDATE, id_number=id_number
+        ).first()
+        if found is None:
+            if User.objects.filter(username=id_number).exists():
+                lookup.add_error("id_number", _("该身份证号已被非考生账号使用，请联系管理员。"))
+            else:
+                new_form = NewCandidateForm(initial=NewCandidateForm.initial_for(request.user, id_number))
+    return render(request, "registration/staff/enter_lookup.html",
+                  {"lookup": lookup, "found": found, "new_form": new_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enter_application(request, candidate_pk):
+    """Step two: choose what the candidate applies for, then fill the REG-1 form. Refused with the
+    engine's reason when another center is responsible (ORG-7/ORG-8)."""
+    _require(request.user, CLERKS)
+    candidate = get_object_or_404(
+        User.objects.select_related("region", "school", "employer_body"), pk=candidate_pk, role=Role.CANDIDATE
+    )
+    source = request.POST if request.method == "POST" else request.GET
+    choice = ChoiceForm(source if "occupation" in source else None)
+    context = {"candidate": candidate, "choice": choice, "refusal": None, "form": None}
+    if not choice.is_bound or not choice.is_valid():
+        return render(request, "registration/staff/enter_application.html", context)
+    occupation, level = choice.cleaned_data["occupation"], choice.cleaned_data["level"]
+    context["level_label"] = Level(level).label
+    try:
+        options = services.staff_entry_options(request.user, candidate, occupation, level)
+    except ValidationError as exc:
+        context["refusal"] = _messages_of(exc)
+        return render(request, "registration/staff/enter_application.html", context)
+    if request.method == "POST":
+        form = ApplicationEntryForm(request.POST, options=options)
+        if form.is_valid():
+            try:
+                application = services.create_application(
+                    candidate=candidate, actor=request.user, occupation=occupation, level=level,
+                    **form.service_kwargs(),
+                )
+            except PermissionDenied as exc:
+                context["refusal"] = str(exc)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("已代考生录入申报草稿。请拍摄照片、上传材料后提交。"))
+                return redirect("registration:review_detail", pk=application.pk)
+    else:
+        initial = {
+            "name": candidate.full_name, "id_number": candidate.id_number, "phone": candidate.phone,
+            "employer_name": candidate.employer_name,
+        }
+        if candidate.id_number:
+            initial["gender"] = id_gender(candidate.id_number)
+            initial["birth_month"] = id_birth_date(candidate.id_number).replace(day=1)
+        form = ApplicationEntryForm(initial=initial, options=options)
+    context["form"] = form
+    return render(request, "registration/staff/enter_application.html", context)

@@ -35,7 +35,9 @@ COPY . .
 RUN pip install --no-deps . \
     && rm -rf build ./*.egg-info \
     && DJANGO_SECRET_KEY=collectstatic-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
-        python manage.py collectstatic --noinput
+        python manage.py collectstatic --noinput \
+    && DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
+        python manage.py build_pdf_font
 
 # Run as an unprivileged user. Uploads (personal data) live in /data/media, a volume that the web and
 # worker containers share; Docker copies this directory's ownership into a new named volume.

@@ -117,4 +117,9 @@ if [ -f package.json ]; then
     fi
 fi
 
+# --- The PDF font: a GB2312 subset of Noto Sans CJK, so WeasyPrint need not subset the whole
+# collection for every page. Skipped when it is newer than the system font. ---
+say "准备PDF字体 (building the subset CJK font for PDFs, once)"
+.venv/bin/python manage.py build_pdf_font
+
 say "环境就绪 (set-up done)"

@@ -70,3 +70,34 @@ def candidate_seats(user) -> QuerySet[SeatAssignment]:
         .prefetch_related("session__subjects")
         .order_by("-session__day")
     )
+
+
+# --- scores area: corrections awaiting the upper level, overdue alerts (views_scores.py) ---
+
+
+def pending_corrections_for(user) -> QuerySet:
+    """EXAM-6: score corrections the user's level decides: pending requests of sessions held by
+    centers beneath the user's own (never the user's own center's)."""
+    from exams.models import CorrectionStatus, ScoreCorrectionRequest
+
+    if not user.is_authenticated or user.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+        return ScoreCorrectionRequest.objects.none()
+    queryset = ScoreCorrectionRequest.objects.filter(
+        status=CorrectionStatus.PENDING, score__session__center__parent__isnull=False
+    ).select_related("score__session__center", "score__session__occupation", "score__application", "requested_by")
+    if user.center_id:
+        queryset = queryset.exclude(score__session__center_id=user.center_id)
+    return authority.scope_queryset(user, queryset, "score__session__center__parent").order_by("requested_at", "pk")
+
+
+def overdue_alerts_for(user) -> QuerySet:
+    """EXAM-7: overdue publication alerts of the sessions in the user's scope (the center and the
+    levels above it)."""
+    from exams.models import OverdueAlert
+
+    if not user.is_authenticated or user.role == Role.CANDIDATE:
+        return OverdueAlert.objects.none()
+    return authority.scope_queryset(
+        user, OverdueAlert.objects.select_related("session__center", "session__occupation", "session__site"),
+        "session__center",
+    ).order_by("session__status", "deadline", "pk")

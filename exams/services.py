@@ -477,12 +477,33 @@ def retained_passes(candidate_id, occupation_id, level, on_date) -> set[str]:
     )
 
 
+def retained_passes_by_candidate(candidate_ids, occupation_id, level, on_date) -> dict[int, set[str]]:
+    """retained_passes for many candidates of one occupation and level in one query: candidate id ->
+    subjects kept. `candidate_ids` may be a queryset (sent as a subquery)."""
+    kept: dict[int, set[str]] = {}
+    rows = Score.objects.filter(
+        application__candidate_id__in=candidate_ids, application__occupation_id=occupation_id,
+        application__level=level, passed=True, pass_expired=False, pass_valid_until__gte=on_date,
+        session__status=SessionStatus.PUBLISHED,
+    ).values_list("application__candidate_id", "subject")
+    for candidate_id, subject in rows:
+        kept.setdefault(candidate_id, set()).add(subject)
+    return kept
+
+
+def subjects_left(level, kept: set[str], own: set[str]) -> list[str]:
+    """The level's subjects less those kept (EXAM-8); a subject this application already has a score
+    for is never counted as kept."""
+    kept = set(kept) - set(own)
+    return [s for s in subjects_for_level(level) if s not in kept]
+
+
 def subjects_to_take(application: Application, on_date=None) -> list[str]:
     """The level's subjects less those passed and kept (EXAM-8)."""
     on_date = on_date or application.appraisal_date
     kept = retained_passes(application.candidate_id, application.occupation_id, application.level, on_date)
-    kept -= set(application.scores.values_list("subject", flat=True)) if application.pk else set()
-    return [s for s in subjects_for_level(application.level) if s not in kept]
+    own = set(application.scores.values_list("subject", flat=True)) if application.pk else set()
+    return subjects_left(application.level, kept, own)
 
 
 def parse_score(value) -> Decimal:
@@ -497,17 +518,69 @@ def parse_score(value) -> Decimal:
     return score
 
 
-def _may_mark(actor, session, application) -> None:
+# Per-score rules (EXAM-6), shared by enter_score and the Excel import (exams/scoring.py), which
+# loads what they need once for a whole session instead of once per score.
+
+
+def marks_as_examiner(actor, session) -> bool:
+    """Who may mark a session: staff managing its center (False) or an examiner assigned to it (True:
+    then checked for recusal candidate by candidate). Anyone else is refused."""
     if authority.can_manage_center(actor, session.center):
-        return
+        return False
     if _assigned_examiner(actor, session):
+        return True
+    raise PermissionDenied(_("只有本场次指派的考评人员或有鉴定权限的机构可以录入成绩。"))
+
+
+def check_recusal(actor, candidate, relations: set) -> None:
+    """EXAM-5 回避: `relations` holds the (examiner id, candidate id) pairs declared."""
+    reason = _recusal_reason(actor, candidate, relations)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def check_open_for_marking(session) -> None:
+    if session.is_published:
+        raise ValidationError(_("成绩已发布，不能直接修改；请提交成绩更正申请，由上级审批。"))
+
+
+def check_subject(application, subject, to_take) -> None:
+    """The subject belongs to the level and is taken this time (not a pass kept from last year)."""
+    if subject not in subjects_for_level(application.level):
+        raise ValidationError(
+            _("%(level)s没有“%(subject)s”科目。")
+            % {"level": application.get_level_display(), "subject": Subject(subject).label
+               if subject in Subject.values else subject}
+        )
+    if subject not in to_take:
+        raise ValidationError(_("该科目合格成绩在保留期内，本次无需考试。"))
+
+
+def plan_score(existing, *, application, session, subject, score_value, actor, reason) -> tuple[Score, ScoreChange | None]:
+    """One score write, unsaved: a new score and its first change, a changed score (value and pass
+    updated in memory) and its change, or (existing, None) when the value is the same. A change of a
+    score already entered needs a reason."""
+    passed = score_value >= session.pass_mark
+    if existing is None:
+        score = Score(application=application, session=session, subject=subject, value=score_value, passed=passed,
+                      entered_by=actor)
+        return score, ScoreChange(score=score, old_value=None, new_value=score_value, changed_by=actor,
+                                  reason=reason.strip() or _("录入"))
+    if existing.value == score_value:
+        return existing, None
+    if not reason.strip():
+        raise ValidationError(_("修改已录入的成绩须填写原因。"))
+    change = ScoreChange(score=existing, old_value=existing.value, new_value=score_value, changed_by=actor,
+                         reason=reason.strip())
+    existing.value, existing.passed = score_value, passed
+    return existing, change
+
+
+def _may_mark(actor, session, application) -> None:
+    if marks_as_examiner(actor, session):
         relations = set(DeclaredRelation.objects.filter(examiner=actor, candidate=application.candidate)
                         .values_list("examiner_id", "candidate_id"))
-        reason = _recusal_reason(actor, application.candidate, relations)
-        if reason:
-            raise PermissionDenied(reason)
-        return
-    raise PermissionDenied(_("只有本场次指派的考评人员或有鉴定权限的机构可以录入成绩。"))
+        check_recusal(actor, application.candidate, relations)
 
 
 def enter_score(*, application: Application, subject: str, value, actor, reason: str = "") -> Score:
@@ -519,36 +592,23 @@ def enter_score(*, application: Application, subject: str, value, actor, reason:
             raise ValidationError(_("该考生未编排考位，不能录入成绩。"))
         session = ExamSession.objects.select_for_update(of=("self",)).get(pk=seat.session_id)
         _may_mark(actor, session, application)
-        if session.is_published:
-            raise ValidationError(_("成绩已发布，不能直接修改；请提交成绩更正申请，由上级审批。"))
-        if subject not in subjects_for_level(application.level):
-            raise ValidationError(
-                _("%(level)s没有“%(subject)s”科目。")
-                % {"level": application.get_level_display(), "subject": Subject(subject).label
-                   if subject in Subject.values else subject}
-            )
-        if subject not in subjects_to_take(application, session.day):
-            raise ValidationError(_("该科目合格成绩在保留期内，本次无需考试。"))
+        check_open_for_marking(session)
+        check_subject(application, subject, subjects_to_take(application, session.day))
         return _write_score(application, session, subject, score_value, actor, reason)
 
 
 def _write_score(application, session, subject, score_value, actor, reason) -> Score:
-    passed = score_value >= session.pass_mark
-    score = Score.objects.select_for_update(of=("self",)).filter(application=application, subject=subject).first()
-    if score is None:
-        score = Score.objects.create(application=application, session=session, subject=subject, value=score_value,
-                                     passed=passed, entered_by=actor)
-        ScoreChange.objects.create(score=score, old_value=None, new_value=score_value, changed_by=actor,
-                                   reason=reason.strip() or _("录入"))
+    existing = Score.objects.select_for_update(of=("self",)).filter(application=application, subject=subject).first()
+    score, change = plan_score(existing, application=application, session=session, subject=subject,
+                               score_value=score_value, actor=actor, reason=reason)
+    if change is None:
         return score
-    if score.value == score_value:
-        return score
-    if not reason.strip():
-        raise ValidationError(_("修改已录入的成绩须填写原因。"))
-    ScoreChange.objects.create(score=score, old_value=score.value, new_value=score_value, changed_by=actor,
-                               reason=reason.strip())
-    score.value, score.passed = score_value, passed
-    score.save(update_fields=["value", "passed", "updated_at"])
+    if existing is None:
+        score.save()
+        change.save()
+    else:
+        change.save()
+        score.save(update_fields=["value", "passed", "updated_at"])
     return score
 
 
@@ -680,3 +740,45 @@ def application_outcome(application: Application) -> str | None:
     kept = retained_passes(application.candidate_id, application.occupation_id, application.level, seat.session.day)
     needed = set(subjects_for_level(application.level))
     return "qualified" if needed <= passed_now | kept else "not_qualified"
+
+
+# --- Examiner qualifications (EXAM-5), written by the staff pages of sites and sessions ------
+
+
+@transaction.atomic
+def add_examiner_qualification(
+    *, actor, examiner: User, occupation: Occupation, highest_level: int, certificate_number: str,
+    valid_until: datetime.date,
+) -> ExaminerQualification:
+    """Record an examiner's qualification for an occupation up to a level, valid until a date."""
+    if examiner.role != Role.EXAMINER or examiner.center_id is None:
+        raise ValidationError({"examiner": [_("%(name)s不是考评人员。") % {"name": examiner.display_name}]})
+    _require_manager(actor, examiner.center)
+    qualification = ExaminerQualification(
+        examiner=examiner, occupation=occupation, highest_level=int(highest_level),
+        certificate_number=(certificate_number or "").strip(), valid_until=valid_until,
+    )
+    if not qualification.certificate_number:
+        raise ValidationError({"certificate_number": [_("请填写考评员证号。")]})
+    if ExaminerQualification.objects.filter(examiner=examiner, occupation=occupation).exists():
+        raise ValidationError({"occupation": [
+            _("%(name)s已有“%(occ)s”的考评员资格。") % {"name": examiner.display_name, "occ": occupation.name}
+        ]})
+    qualification.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            qualification.save()
+    except IntegrityError as exc:
+        raise ValidationError({"occupation": [
+            _("%(name)s已有“%(occ)s”的考评员资格。") % {"name": examiner.display_name, "occ": occupation.name}
+        ]}) from exc
+    return qualification
+
+
+# --- papers, custody, supervision, tickets PDF (views_papers.py) ------------------------------
+
+
+def composes_own_papers(center: Center) -> bool:
+    """EXAM-9, for the pages: True when the center composes its own papers (sub-bank region or the
+    province), False when it must request them from the province center."""
+    return _composes_own_papers(center)

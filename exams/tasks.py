@@ -17,3 +17,12 @@ def expire_retained_passes() -> int:
     from exams.services import expire_retained_passes as expire
 
     return expire()
+
+
+@shared_task(name="exams.render_session_tickets")
+def render_session_tickets(session_id: int) -> str:
+    """EXAM-4: a whole session's admission tickets as one PDF, stored as tickets/session-<id>.pdf
+    (default storage). Idempotent: running it again overwrites the same file. Returns its name."""
+    from exams.tickets import store_session_tickets
+
+    return store_session_tickets(session_id)

@@ -1,0 +1,202 @@
+"""Forms of the staff pages for sites, sessions, seats and examiners (EXAM-1..EXAM-5, ORG-8).
+
+Forms only parse and check input; choices come from the user's scope (selectors and the authority
+engine) and every rule is applied by exams.services, whose refusals the views attach to the form."""
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from appraisal import authority
+from appraisal.idnumbers import mask_id_number
+from appraisal.models import (
+    CenterKind,
+    Level,
+    Occupation,
+    RetakeDay,
+    RetakeKind,
+    Role,
+    ScheduledAppraisalDay,
+    UnifiedAppraisal,
+    User,
+)
+from exams import selectors
+from exams.models import SessionStatus
+
+CAPACITY_ERROR = _("考位数必须是1到1000之间的整数。")
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("考点名称"), max_length=100)
+    address = forms.CharField(label=_("地址"), max_length=200)
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("考场名称"), max_length=60)
+    capacity = forms.IntegerField(
+        label=_("考位数"), error_messages={"invalid": CAPACITY_ERROR, "required": _("请填写考位数。")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    equipment = forms.CharField(label=_("设备设施"), max_length=300, required=False)
+
+
+class SessionFilterForm(forms.Form):
+    """GET filters of the session list."""
+
+    occupation = forms.ModelChoiceField(
+        label=_("职业"), queryset=Occupation.objects.order_by("category", "name"), required=False,
+        empty_label=_("全部职业"),
+    )
+    level = forms.TypedChoiceField(
+        label=_("等级"), coerce=int, required=False, empty_value=None, choices=[("", _("全部等级")), *Level.choices],
+    )
+    day_from = forms.DateField(label=_("考试日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day_to = forms.DateField(label=_("考试日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *SessionStatus.choices])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day_from") and data.get("day_to") and data["day_from"] > data["day_to"]:
+            raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
+        return data
+
+    def apply(self, queryset):
+        data = self.cleaned_data
+        if data.get("occupation"):
+            queryset = queryset.filter(occupation=data["occupation"])
+        if data.get("level"):
+            queryset = queryset.filter(level=data["level"])
+        if data.get("day_from"):
+            queryset = queryset.filter(day__gte=data["day_from"])
+        if data.get("day_to"):
+            queryset = queryset.filter(day__lte=data["day_to"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+
+class SessionForm(forms.Form):
+    """Plan a session of the user's center: a site, an occupation and level, and the appraisal it
+    belongs to (the center's scheduled days, the unified appraisals for the province, retake days)."""
+
+    site = forms.ModelChoiceField(label=_("考点"), queryset=None, empty_label=_("请选择考点"))
+    occupation = forms.ModelChoiceField(
+        label=_("职业"), queryset=Occupation.objects.order_by("category", "name"), empty_label=_("请选择职业")
+    )
+    level = forms.TypedChoiceField(label=_("等级"), coerce=int, choices=[("", _("请选择等级")), *Level.choices])
+    appraisal = forms.ChoiceField(label=_("鉴定批次"))
+    day = forms.DateField(
+        label=_("考试日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填为该批次的第一个鉴定日；统一鉴定可选第二天。"),
+    )
+    start = forms.TimeField(
+        label=_("开考时间"), initial=datetime.time(9, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    pass_mark = forms.DecimalField(label=_("合格分数线"), initial=60, max_digits=4, decimal_places=1)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["site"].queryset = selectors.sites_for(user).filter(is_active=True).order_by("center__name", "name")
+        self.fields["site"].label_from_instance = lambda s: f"{s.name}（{s.center.name}）"
+        self.fields["appraisal"].choices = [("", _("请选择鉴定批次")), *self._appraisal_choices(user)]
+
+    @staticmethod
+    def _appraisal_choices(user):
+        center = user.center
+        choices = []
+        if center is None:
+            return choices
+        days = ScheduledAppraisalDay.objects.filter(center=center).order_by("-day")[:60]
+        if days:
+            choices.append((_("定期鉴定日"), [(f"day:{d.pk}", f"{d.day:%Y-%m-%d} 定期鉴定日") for d in days]))
+        if center.kind == CenterKind.PROVINCE:
+            unified = UnifiedAppraisal.objects.order_by("-first_day")
+            choices.append((_("全国、全省统一鉴定"), [
+                (f"unified:{u.pk}", f"{u}（{u.first_day:%m-%d}、{u.second_day:%m-%d}）") for u in unified
+            ]))
+        retakes = RetakeDay.objects.order_by("-day")
+        if center.kind != CenterKind.PROVINCE:  # unified occupations and their retakes: the province only
+            retakes = retakes.exclude(kind=RetakeKind.UNIFIED)
+        if retakes:
+            choices.append((_("补考日"), [(f"retake:{r.pk}", f"{r.day:%Y-%m-%d} {r}") for r in retakes]))
+        return choices
+
+    def clean_appraisal(self):
+        value = self.cleaned_data["appraisal"]
+        kind, _sep, pk = value.partition(":")
+        model = {"day": ScheduledAppraisalDay, "unified": UnifiedAppraisal, "retake": RetakeDay}.get(kind)
+        target = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
+        if target is None:
+            raise forms.ValidationError(_("请选择鉴定批次。"))
+        return target
+
+
+class SeatForm(forms.Form):
+    """Seat one eligible application by hand."""
+
+    application = forms.ModelChoiceField(label=_("考生"), queryset=None, empty_label=_("请选择考生"))
+    room = forms.ModelChoiceField(label=_("考场"), queryset=None, empty_label=_("请选择考场"))
+    seat_number = forms.IntegerField(
+        label=_("座位号"), error_messages={"invalid": _("座位号必须是正整数。"), "required": _("请填写座位号。")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, eligible, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = eligible
+        self.fields["application"].label_from_instance = lambda a: f"{a.name}（{mask_id_number(a.id_number)}）"
+        self.fields["room"].queryset = rooms
+        self.fields["room"].label_from_instance = lambda r: f"{r.name}（{r.capacity}个考位）"
+
+
+def examiners_for_session(user, session):
+    """Examiners who may be proposed for a session: those of the user's scope and of the centers
+    above the session's center (a county draws on its city's and the province's examiners)."""
+    above = []
+    center = session.center
+    while center.parent_id:
+        above.append(center.parent_id)
+        center = center.parent
+    scoped = authority.scope_queryset(user, User.objects.filter(role=Role.EXAMINER, is_active=True), "center")
+    return (
+        User.objects.filter(role=Role.EXAMINER, is_active=True)
+        .filter(Q(pk__in=scoped.values("pk")) | Q(center_id__in=above))
+        .select_related("center")
+        .order_by("center__name", "full_name", "username")
+    )
+
+
+class ExaminerAssignForm(forms.Form):
+    examiner = forms.ModelChoiceField(label=_("考评人员"), queryset=None, empty_label=_("请选择考评人员"))
+
+    def __init__(self, *args, examiners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["examiner"].queryset = examiners
+        self.fields["examiner"].label_from_instance = lambda u: f"{u.display_name}（{u.center.name}）"
+
+
+def examiners_in_scope(user):
+    return authority.scope_queryset(
+        user, User.objects.filter(role=Role.EXAMINER).select_related("center"), "center"
+    ).order_by("center__name", "full_name", "username")
+
+
+class QualificationForm(forms.Form):
+    examiner = forms.ModelChoiceField(label=_("考评人员"), queryset=None, empty_label=_("请选择考评人员"))
+    occupation = forms.ModelChoiceField(
+        label=_("职业"), queryset=Occupation.objects.order_by("category", "name"), empty_label=_("请选择职业")
+    )
+    highest_level = forms.TypedChoiceField(
+        label=_("最高可考评等级"), coerce=int, choices=[("", _("请选择等级")), *Level.choices],
+        help_text=_("可考评该等级及以下等级。"),
+    )
+    certificate_number = forms.CharField(label=_("考评员证号"), max_length=40)
+    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["examiner"].queryset = examiners_in_scope(user)
+        self.fields["examiner"].label_from_instance = lambda u: f"{u.display_name}（{u.center.name}）"

@@ -1,0 +1,363 @@
+"""Pages of papers (EXAM-9), custody of secret material (EXAM-10), supervision and discipline
+incidents (EXAM-11), and the admission ticket PDF (EXAM-4).
+
+Thin: every session, paper and seat is reached through exams.selectors (scoped by the authority
+engine: not visible -> 404); every write goes through exams.services, whose refusals are shown on the
+page (ValidationError) or answered 403 (PermissionDenied). The custody log is append-only: there is
+no edit or delete view of any kind here."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from appraisal import authority
+from appraisal.models import CenterKind, Role
+from exams import selectors, services, tickets
+from exams.forms_papers import (
+    ComposeForm,
+    CustodyForm,
+    FulfilForm,
+    IncidentForm,
+    PaperRequestForm,
+    SupervisionForm,
+)
+from exams.models import (
+    DisciplineIncident,
+    Paper,
+    PaperRequest,
+    PaperRequestStatus,
+    SeatAssignment,
+    Supervision,
+)
+
+READERS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN, Role.EXAMINER, Role.HR_OFFICIAL)
+# Above this many seats a session's tickets are rendered by the Celery task, not in the request.
+SYNC_TICKET_LIMIT = 500
+
+
+def _require_reader(user):
+    if user.role not in READERS:
+        raise PermissionDenied(_("此页面仅限鉴定机构工作人员、考评人员和人社部门工作人员使用。"))
+
+
+def _add_errors(form, exc: ValidationError):
+    """A service's refusal on the form: field errors on their field, anything else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _session(request, pk):
+    _require_reader(request.user)
+    return selectors.session_for(request.user, pk)
+
+
+def _assigned_examiner(user, session) -> bool:
+    return user.role == Role.EXAMINER and session.examiners.filter(examiner=user).exists()
+
+
+def _paper(request, pk) -> Paper:
+    """A paper whose session the user sees (404 otherwise)."""
+    _require_reader(request.user)
+    paper = Paper.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if paper is None:
+        raise Http404(_("试卷不存在或您无权查看。"))
+    paper.session = selectors.session_for(request.user, paper.session_id)
+    return paper
+
+
+def _pdf_response(content: bytes | io.IOBase, filename: str):
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    response = FileResponse(stream, content_type="application/pdf", filename=filename)
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response
+
+
+# --- The session's exam-affairs page: tickets, papers, supervision, incidents -----------------
+
+
+def _session_page(request, session, *, forms=None, status=200):
+    user = request.user
+    forms = forms or {}
+    can_manage = authority.can_manage_center(user, session.center)
+    examiner = _assigned_examiner(user, session)
+    composes_own = services.composes_own_papers(session.center)
+    papers = list(Paper.objects.filter(session=session).annotate(entries=Count("custody")).order_by("subject"))
+    requests = list(PaperRequest.objects.filter(session=session).select_related("requested_by").order_by("subject"))
+    paper_form = None
+    if can_manage:
+        form_class = ComposeForm if composes_own else PaperRequestForm
+        paper_form = forms.get("paper") or form_class(session=session, prefix="paper")
+    seat_count = SeatAssignment.objects.filter(session=session).count()
+    context = {
+        "session": session,
+        "can_manage": can_manage,
+        "composes_own": composes_own,
+        "papers": papers,
+        "paper_requests": requests,
+        "paper_form": paper_form,
+        "supervisions": Supervision.objects.filter(session=session).select_related("recorded_by").order_by("at", "pk"),
+        "supervision_form": (forms.get("supervision") or SupervisionForm(prefix="sup")) if can_manage else None,
+        "incidents": DisciplineIncident.objects.filter(session=session)
+        .select_related("application", "application__seat", "recorded_by").order_by("at", "pk"),
+        "incident_form": (forms.get("incident") or IncidentForm(prefix="inc"))
+        if can_manage or examiner else None,
+        "seat_count": seat_count,
+        "sync_limit": SYNC_TICKET_LIMIT,
+        "stored_tickets": tickets.stored_session_tickets(session.pk),
+    }
+    return render(request, "exams/papers/session.html", context, status=status)
+
+
+@login_required
+@require_GET
+def session_papers(request, pk):
+    """EXAM-4, EXAM-9, EXAM-11: a session's tickets, papers (own or requested), supervision and incidents."""
+    return _session_page(request, _session(request, pk))
+
+
+@login_required
+@require_POST
+def paper_compose(request, pk):
+    """EXAM-9: a center of a sub-bank region (or the province) composes a paper for a subject."""
+    session = _session(request, pk)
+    form = ComposeForm(request.POST, session=session, prefix="paper")
+    if form.is_valid():
+        try:
+            paper = services.compose_paper(session=session, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已组卷：%(code)s（%(subject)s，%(n)d份），已记入保密交接记录。")
+                             % {"code": paper.code, "subject": paper.get_subject_display(), "n": paper.copies})
+            return redirect("exams:session_papers", session.pk)
+    return _session_page(request, session, forms={"paper": form}, status=400)
+
+
+@login_required
+@require_POST
+def paper_request(request, pk):
+    """EXAM-9: a center without a sub-bank requests a paper from the province center."""
+    session = _session(request, pk)
+    form = PaperRequestForm(request.POST, session=session, prefix="paper")
+    if form.is_valid():
+        try:
+            services.request_papers(session=session, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已向省职业技能鉴定中心申请试卷。"))
+            return redirect("exams:session_papers", session.pk)
+    return _session_page(request, session, forms={"paper": form}, status=400)
+
+
+@login_required
+@require_POST
+def supervision_add(request, pk):
+    """EXAM-11: an on-site supervisor or remote video monitoring of the session."""
+    session = _session(request, pk)
+    form = SupervisionForm(request.POST, prefix="sup")
+    if form.is_valid():
+        try:
+            services.record_supervision(session=session, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已记录督导情况。"))
+            return redirect(reverse("exams:session_papers", args=[session.pk]) + "#supervision")
+    return _session_page(request, session, forms={"supervision": form}, status=400)
+
+
+@login_required
+@require_POST
+def incident_add(request, pk):
+    """EXAM-11: a discipline incident of a candidate seated in this session, and the measure taken."""
+    session = _session(request, pk)
+    form = IncidentForm(request.POST, prefix="inc")
+    if form.is_valid():
+        application = form.application()
+        data = {k: v for k, v in form.cleaned_data.items() if k != "ticket_number"}
+        if application is None:
+            form.add_error("ticket_number", _("准考证号“%(number)s”不存在，请核对。")
+                           % {"number": form.cleaned_data["ticket_number"]})
+        else:
+            try:
+                services.record_incident(session=session, application=application, actor=request.user, **data)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    _add_errors(form, exc)
+                else:
+                    form.add_error("ticket_number", exc.messages)
+            else:
+                messages.success(request, _("已记录%(name)s的违纪情况。") % {"name": application.name})
+                return redirect(reverse("exams:session_papers", args=[session.pk]) + "#incidents")
+    return _session_page(request, session, forms={"incident": form}, status=400)
+
+
+# --- The province center's paper requests (EXAM-9) ---------------------------------------------
+
+
+def _require_province(user):
+    if user.role != Role.PROVINCE_ADMIN and not (user.center_id and user.center.kind == CenterKind.PROVINCE):
+        raise PermissionDenied(_("只有省职业技能鉴定中心可以处理试卷申请。"))
+
+
+def _pending_requests(user):
+    queryset = PaperRequest.objects.filter(status=PaperRequestStatus.REQUESTED).select_related(
+        "center", "session__occupation", "session__site", "requested_by")
+    return authority.scope_queryset(user, queryset, "center").order_by("session__day", "requested_at", "pk")
+
+
+def _requests_page(request, *, forms=None, status=200):
+    forms = forms or {}
+    pending = list(_pending_requests(request.user))
+    for item in pending:
+        item.form = forms.get(item.pk) or FulfilForm(prefix=f"req{item.pk}")
+    return render(request, "exams/papers/requests.html", {"pending": pending}, status=status)
+
+
+@login_required
+@require_GET
+def paper_requests(request):
+    """EXAM-9: the requests of every region awaiting a paper from the province center."""
+    _require_province(request.user)
+    return _requests_page(request)
+
+
+@login_required
+@require_POST
+def paper_request_fulfil(request, pk):
+    _require_province(request.user)
+    item = _pending_requests(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("该试卷申请不存在或已处理。"))
+    form = FulfilForm(request.POST, prefix=f"req{item.pk}")
+    if form.is_valid():
+        try:
+            paper = services.fulfil_paper_request(request=item, code=form.cleaned_data["code"], actor=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已为%(center)s提供试卷%(code)s，已记入保密交接记录。")
+                             % {"center": item.center.name, "code": paper.code})
+            return redirect("exams:paper_requests")
+    return _requests_page(request, forms={item.pk: form}, status=400)
+
+
+# --- Custody of secret material (EXAM-10): append-only log and its printable trace ---------------
+
+
+def _custody_page(request, paper, *, form=None, status=200):
+    user = request.user
+    may_record = authority.can_manage_center(user, paper.session.center) or _assigned_examiner(user, paper.session)
+    return render(request, "exams/papers/custody.html", {
+        "paper": paper, "session": paper.session, "entries": selectors.custody_log(paper),
+        "form": (form or CustodyForm(initial={"copies": paper.copies})) if may_record else None,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_custody(request, pk):
+    """EXAM-10: the paper's custody log, oldest first, and a form to append one hand-over."""
+    paper = _paper(request, pk)
+    if request.method == "GET":
+        return _custody_page(request, paper)
+    form = CustodyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_custody(paper=paper, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已追加交接记录。"))
+            return redirect("exams:paper_custody", paper.pk)
+    return _custody_page(request, paper, form=form, status=400)
+
+
+@login_required
+@require_GET
+def paper_trace(request, pk):
+    """EXAM-10: the printable trace of every hand-over of a paper (who, to whom, when, sealed or
+    opened), to trace a leak."""
+    paper = _paper(request, pk)
+    return render(request, "exams/papers/trace.html", {
+        "paper": paper, "session": paper.session, "entries": selectors.custody_log(paper),
+    })
+
+
+# --- Admission tickets (准考证, EXAM-4) ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def ticket_pdf(request, pk):
+    """One admission ticket: a candidate their own, staff those of the sessions they see; 404 otherwise."""
+    user = request.user
+    if user.role == Role.CANDIDATE:
+        seat = selectors.candidate_seats(user).filter(pk=pk).first() if str(pk).isdigit() else None
+        if seat is None:
+            raise Http404(_("准考证不存在。"))
+    else:
+        _require_reader(user)
+        seat = SeatAssignment.objects.filter(pk=pk).only("session_id").first()
+        if seat is None:
+            raise Http404(_("准考证不存在或您无权查看。"))
+        selectors.session_for(user, seat.session_id)
+    seat = tickets.ticket_seats(SeatAssignment.objects.filter(pk=seat.pk)).get()
+    return _pdf_response(tickets.render_ticket(seat), f"准考证-{seat.ticket_number}.pdf")
+
+
+@login_required
+@require_GET
+def session_tickets_pdf(request, pk):
+    """All tickets of a session as one PDF, rendered now (up to SYNC_TICKET_LIMIT seats)."""
+    session = _session(request, pk)
+    seats = list(tickets.session_ticket_seats(session)[: SYNC_TICKET_LIMIT + 1])
+    if not seats:
+        messages.error(request, _("本场次尚未编排考位，没有可打印的准考证。"))
+        return redirect("exams:session_papers", session.pk)
+    if len(seats) > SYNC_TICKET_LIMIT:
+        messages.error(request, _("本场次考生超过%(n)d人，请使用“后台生成”，生成后再下载。") % {"n": SYNC_TICKET_LIMIT})
+        return redirect("exams:session_papers", session.pk)
+    return _pdf_response(tickets.render_tickets(seats), f"准考证-{session.day:%Y%m%d}-场次{session.pk}-{len(seats)}份.pdf")
+
+
+@login_required
+@require_POST
+def session_tickets_render(request, pk):
+    """Queue the Celery task that renders a (large) session's tickets into one stored PDF."""
+    from exams.tasks import render_session_tickets
+
+    session = _session(request, pk)
+    if not authority.can_manage_center(request.user, session.center):
+        raise PermissionDenied(_("%(center)s不在您的管辖范围内。") % {"center": session.center.name})
+    render_session_tickets.delay(session.pk)
+    messages.success(request, _("已提交后台生成准考证，完成后可在本页下载。"))
+    return redirect(reverse("exams:session_papers", args=[session.pk]) + "#tickets")
+
+
+@login_required
+@require_GET
+def session_tickets_stored(request, pk):
+    """The stored PDF written by the Celery task (404 until it exists)."""
+    session = _session(request, pk)
+    stored = tickets.stored_session_tickets(session.pk)
+    if stored is None:
+        raise Http404(_("准考证尚未生成。"))
+    return _pdf_response(default_storage.open(stored[0], "rb"), f"准考证-{session.day:%Y%m%d}-场次{session.pk}.pdf")

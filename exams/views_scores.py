@@ -1,0 +1,270 @@
+"""Pages of the scores area (EXAM-6..EXAM-8, ORG-8): score entry grid and Excel import per session,
+publication, corrections and their approval by the upper level, overdue alerts, and the candidate's
+admission tickets and scores. Thin: rules are in exams/services.py and exams/scoring.py, scoped reads
+in exams/selectors.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from appraisal import authority
+from appraisal.models import Role
+from exams import scoring, selectors, services
+from exams.forms_scores import CorrectionForm, DecisionForm, ScoreGridForm, ScoreImportForm
+from exams.models import CorrectionStatus, Score, ScoreCorrectionRequest, Subject
+
+SUBJECT_ORDER = list(Subject.values)
+
+
+def _require_staff_side(user):
+    if user.role == Role.CANDIDATE:
+        raise PermissionDenied("此功能仅限鉴定机构工作人员和考评人员使用。")
+
+
+def _marking_session(request, pk):
+    """The session if the user sees it (else 404) and may mark it (else 403)."""
+    _require_staff_side(request.user)
+    session = selectors.session_for(request.user, pk)
+    services.marks_as_examiner(request.user, session)
+    return session
+
+
+# --- Index: sessions to mark, overdue alerts, corrections ---------------------------------------
+
+
+@login_required
+def score_index(request):
+    if request.user.role == Role.CANDIDATE:
+        return redirect("exams:my_scores")
+    sessions = selectors.sessions_for(request.user)
+    if request.user.role == Role.EXAMINER:
+        sessions = sessions.filter(examiners__examiner=request.user)
+    context = {
+        "sessions": sessions[:200],
+        "alerts": selectors.overdue_alerts_for(request.user)[:100],
+        "pending_count": selectors.pending_corrections_for(request.user).count(),
+        "scope": authority.scope_description(request.user),
+    }
+    return render(request, "exams/scores/index.html", context)
+
+
+# --- The score sheet: grid entry before publication, read-only with corrections after --------
+
+
+def _sheet_context(request, session, form=None, grid_errors=None):
+    user = request.user
+    subjects = scoring.session_subjects(session)
+    sheet = scoring.score_sheet(session, actor=user, with_history=True)
+    manager = authority.can_manage_center(user, session.center)
+    if form is None and not session.is_published:
+        form = ScoreGridForm(sheet=sheet, subjects=subjects)
+    missing = sum(1 for row in sheet if any(s not in row.scores for s in row.takes))
+    corrections = {}
+    if session.is_published:
+        for request_ in ScoreCorrectionRequest.objects.filter(score__session=session).select_related(
+                "requested_by", "decided_by").order_by("requested_at"):
+            corrections.setdefault(request_.score_id, []).append(request_)
+    rows = form.grid if form is not None else [
+        (row, [{"subject": s, "score": row.scores.get(s), "takes": s in row.takes} for s in subjects])
+        for row in sheet
+    ]
+    for _row, cells in rows:
+        for cell in cells:
+            score = cell["score"]
+            cell["label"] = scoring.subject_label(cell["subject"])
+            cell["corrections"] = corrections.get(score.pk, []) if score else []
+            cell["pending"] = any(c.status == CorrectionStatus.PENDING for c in cell["corrections"])
+            if form is not None and cell.get("name") in form.fields:
+                cell["field"] = form[cell["name"]]
+    return {
+        "session": session, "subjects": [(s, scoring.subject_label(s)) for s in subjects], "rows": rows,
+        "form": form, "manager": manager, "missing": missing, "grid_errors": grid_errors or [],
+        "deadline": _deadline(session), "correction_form": CorrectionForm(),
+    }
+
+
+def _deadline(session):
+    try:
+        return services.publication_deadline(session)
+    except ValidationError:
+        return None
+
+
+@login_required
+def score_sheet(request, pk):
+    session = _marking_session(request, pk)
+    if request.method != "POST":
+        return render(request, "exams/scores/sheet.html", _sheet_context(request, session))
+    sheet = scoring.score_sheet(session, actor=request.user, with_history=True)
+    form = ScoreGridForm(request.POST, sheet=sheet, subjects=scoring.session_subjects(session))
+    grid_errors = []
+    if form.is_valid():
+        cells = form.changed_cells()
+        if not form.errors:
+            if not cells:
+                messages.info(request, "没有修改任何成绩。")
+                return redirect("exams:score_sheet", pk=session.pk)
+            errors = scoring.enter_grid(session, cells, actor=request.user, reason=form.cleaned_data["reason"])
+            if not errors:
+                messages.success(request, f"已保存 {len(cells)} 项成绩。")
+                return redirect("exams:score_sheet", pk=session.pk)
+            if session.is_published:
+                grid_errors = sorted({m for msgs in errors.values() for m in msgs})
+            else:
+                form.cell_errors(errors)
+    context = _sheet_context(request, session, form=None if session.is_published else form,
+                             grid_errors=grid_errors)
+    return render(request, "exams/scores/sheet.html", context, status=400)
+
+
+# --- Excel template and import ---------------------------------------------------------------
+
+
+@login_required
+def score_template(request, pk):
+    session = _marking_session(request, pk)
+    response = HttpResponse(scoring.build_template(session), content_type=scoring.XLSX_CONTENT_TYPE)
+    filename = f"成绩导入模板_{session.day:%Y%m%d}_{session.occupation.name}_{session.pk}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+def score_import(request, pk):
+    session = _marking_session(request, pk)
+    form = ScoreImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = scoring.import_scores(session, form.cleaned_data["file"], request.user,
+                                           reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if report.saved:
+                messages.success(request, f"导入完成：新录入 {report.created} 项，修改 {report.updated} 项，"
+                                          f"未变 {report.unchanged} 项。")
+    status = 400 if request.method == "POST" and (form.errors or (report and not report.saved)) else 200
+    return render(request, "exams/scores/import.html", {"session": session, "form": form, "report": report},
+                  status=status)
+
+
+# --- Publication (EXAM-7) and corrections (EXAM-6) ---------------------------------------------
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    _require_staff_side(request.user)
+    session = selectors.session_for(request.user, pk)
+    try:
+        services.publish_session(session=session, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "成绩已发布，考生现在可以查询本场次成绩。")
+    return redirect("exams:score_sheet", pk=session.pk)
+
+
+@login_required
+@require_POST
+def request_correction(request, pk):
+    _require_staff_side(request.user)
+    score = Score.objects.filter(pk=pk).select_related("session").first()
+    if score is None:
+        raise Http404("成绩不存在。")
+    session = selectors.session_for(request.user, score.session_id)  # 404 outside the user's scope
+    score.session = session
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写更正后成绩和更正理由。")
+    else:
+        try:
+            services.request_score_correction(score=score, new_value=form.cleaned_data["new_value"],
+                                              reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "成绩更正申请已提交，等待上级鉴定机构审批。")
+    return redirect("exams:score_sheet", pk=session.pk)
+
+
+@login_required
+def corrections(request):
+    _require_staff_side(request.user)
+    pending = list(selectors.pending_corrections_for(request.user)[:200])
+    return render(request, "exams/scores/corrections.html",
+                  {"pending": pending, "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def decide_correction(request, pk):
+    _require_staff_side(request.user)
+    correction = selectors.pending_corrections_for(request.user).filter(pk=pk).first()
+    if correction is None:
+        raise Http404("更正申请不存在、已处理或不由您审批。")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择批准或不予批准。")
+        return redirect("exams:corrections")
+    try:
+        services.decide_score_correction(request=correction, approve=form.cleaned_data["decision"] == "approve",
+                                         reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        done = "已批准" if form.cleaned_data["decision"] == "approve" else "已不予批准"
+        messages.success(request, f"{done}：{correction.score.application.name} {correction.score.get_subject_display()}。")
+    return redirect("exams:corrections")
+
+
+# --- The candidate's own pages ---------------------------------------------------------------
+
+
+def _require_candidate(user):
+    if user.role != Role.CANDIDATE:
+        raise PermissionDenied("此页面仅供考生本人查看。")
+
+
+def _ticket_pdf_url(seat_pk):
+    try:
+        return reverse("exams:ticket_pdf", args=[seat_pk])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def my_tickets(request):
+    _require_candidate(request.user)
+    tickets = []
+    for seat in selectors.candidate_seats(request.user):
+        takes = services.subjects_to_take(seat.application, seat.session.day)
+        subjects = [(s, s.subject in takes) for s in seat.session.subjects.all()]
+        tickets.append({"seat": seat, "session": seat.session, "subjects": subjects,
+                        "pdf_url": _ticket_pdf_url(seat.pk)})
+    return render(request, "exams/candidate/tickets.html", {"tickets": tickets})
+
+
+@login_required
+def my_scores(request):
+    _require_candidate(request.user)
+    published: dict = {}
+    for score in selectors.candidate_scores(request.user):
+        entry = published.setdefault(score.application_id, {
+            "application": score.application, "session": score.session, "scores": []})
+        entry["scores"].append(score)
+    results = []
+    for entry in published.values():
+        entry["scores"].sort(key=lambda score: SUBJECT_ORDER.index(score.subject))  # 理论知识, 操作技能, 综合评审
+        entry["outcome"] = services.application_outcome(entry["application"])
+        entry["failed"] = [s for s in entry["scores"] if not s.passed]
+        results.append(entry)
+    waiting = [seat for seat in selectors.candidate_seats(request.user)
+               if seat.application_id not in published and not seat.session.is_published]
+    return render(request, "exams/candidate/scores.html", {"results": results, "waiting": waiting})

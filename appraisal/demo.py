@@ -194,9 +194,11 @@ def load_calendar(centers, years):
     RetakeDay.objects.update_or_create(
         year=2017, kind=RetakeKind.UNIFIED, defaults={"day": datetime.date(2017, 5, 20), "failed_in_year": 2016})
     # CAL-3: attachment 3 is not published with the notice; demo days are the third Saturday of
-    # every month for the province and city centers, and of every other month for the counties.
+    # every month for the province and city centers, and of every other month for the counties and
+    # the school and enterprise bodies.
     regional = Center.objects.filter(
-        kind__in=[CenterKind.PROVINCE, CenterKind.CITY, CenterKind.COUNTY, CenterKind.EXPANDED_COUNTY]
+        kind__in=[CenterKind.PROVINCE, CenterKind.CITY, CenterKind.COUNTY, CenterKind.EXPANDED_COUNTY,
+                  CenterKind.SCHOOL, CenterKind.ENTERPRISE]
     )
     days = []
     for center in regional:

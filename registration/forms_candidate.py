@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import Center, CenterKind, Level, Occupation, OccupationStatus, User
@@ -128,11 +129,19 @@ class ChooseForm(forms.Form):
     )
     retake = forms.BooleanField(label=_("补考（国务院取消的职业，原鉴定不合格者补考一次）"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, candidate=None, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = Occupation.objects.filter(
-            Q(status=OccupationStatus.ACTIVE) | Q(status=OccupationStatus.CANCELLED, cancelled_by_state_council=True)
-        ).order_by("category", "name")
+        # OTH-1: a student of a dual-certificate school may still be appraised in a cancelled occupation
+        # before graduating (the authority engine decides; the form only offers the choice).
+        school = getattr(candidate, "school", None)
+        graduation = getattr(candidate, "graduation_date", None)
+        dual_certificate = bool(
+            school and school.dual_certificate_school and (graduation is None or graduation > timezone.localdate())
+        )
+        offered = Q(status=OccupationStatus.ACTIVE) | Q(status=OccupationStatus.CANCELLED, cancelled_by_state_council=True)
+        if dual_certificate:
+            offered |= Q(status=OccupationStatus.CANCELLED)
+        queryset = Occupation.objects.filter(offered).order_by("category", "name")
         self.fields["occupation"].queryset = queryset
         groups, cancelled = {}, []
         for occupation in queryset:
@@ -142,11 +151,12 @@ class ChooseForm(forms.Form):
                 groups.setdefault(str(occupation.get_category_display()), []).append((occupation.pk, occupation.name))
         choices = [("", _("请选择职业")), *groups.items()]
         if cancelled:
-            choices.append((str(RETAKE_GROUP), cancelled))
+            choices.append((str(DUAL_CERTIFICATE_GROUP if dual_certificate else RETAKE_GROUP), cancelled))
         self.fields["occupation"].widget.choices = choices
 
 
 RETAKE_GROUP = _("已取消职业（仅限补考）")
+DUAL_CERTIFICATE_GROUP = _("“双证书”院校在校生可申报的已取消职业（或补考）")
 
 
 class MonthInput(forms.DateInput):

@@ -109,7 +109,7 @@ def apply(request):
     user = request.user
     _candidate_required(user)
     data = request.POST if request.method == "POST" else request.GET
-    choose = ChooseForm(data if "occupation" in data else None)
+    choose = ChooseForm(data if "occupation" in data else None, candidate=request.user)
     context = {"choose": choose, "choice": None, "refusal": None, "target": None, "form": None, "options": []}
     if not (choose.is_bound and choose.is_valid()):
         return render(request, "registration/candidate/apply.html", context, status=400 if choose.errors else 200)

@@ -197,3 +197,29 @@ def test_cal3_close_registration_task_runs_through_celery(draft):
     assert close_registration_task.delay().get() == 0
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_oth1_dual_certificate_student_applies_for_cancelled_daily_occupation(centers, open_day, form_data):
+    from appraisal.models import EligibilityCondition, Occupation, OccupationLevel
+    from registration.forms_candidate import ChooseForm
+
+    cancelled = Occupation.objects.create(name="测试已取消工种", category="daily", status="cancelled",
+                                          cancelled_on=datetime.date(2016, 12, 1), cancelled_by_state_council=True)
+    level = OccupationLevel.objects.create(occupation=cancelled, level=5, theory_minutes=60, skill_mode="practical",
+                                           skill_minutes=60)
+    EligibilityCondition.objects.create(occupation_level=level, min_years_in_occupation=0, description="在校生")
+    student = services.register_candidate(
+        full_name=form_data["name"], id_number=form_data["id_number"].replace("0019", "0035"), phone="13800000001",
+        password="Student-pass-2017", school=centers["school"], region=centers["changchun"],
+        graduation_date=datetime.date(2099, 7, 1),
+    )
+    assert cancelled.pk in [o.pk for o in ChooseForm(candidate=student).fields["occupation"].queryset]
+    day = open_day(centers["school"])
+    data = {**form_data, "id_number": student.id_number}
+    application = services.create_application(candidate=student, actor=student, occupation=cancelled, level=5,
+                                              target=day, **data)
+    assert application.center == centers["school"]
+    # A regional center still refuses the cancelled occupation (OCC-4).
+    with pytest.raises(ValidationError, match="取消"):
+        services.create_application(candidate=student, actor=student, occupation=cancelled, level=5,
+                                    target=open_day(centers["changchun"]), **data)

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import authority
+from appraisal.admin import ReadOnlyAdmin, ScopedAdmin
 from appraisal.idnumbers import mask_id_number
 from appraisal.models import Role, User
 from exams.models import (
@@ -32,28 +33,6 @@ from exams.models import (
     Site,
     Supervision,
 )
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Rows limited to the user's scope: `center_field` names the path to the center."""
-
-    center_field = "center"
-
-    def get_queryset(self, request):
-        return authority.scope_queryset(request.user, super().get_queryset(request), self.center_field)
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    """Viewable, never added, changed or deleted here: writes carry rules and go through services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

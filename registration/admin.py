@@ -10,31 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from appraisal import authority
+from appraisal.admin import ReadOnlyAdmin
 from appraisal.idnumbers import mask_id_number
 from registration.models import Application, ApplicationTransition, ExtraSessionRequest, FeeSchedule, Material
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Rows limited to the user's scope: `center_field` names the path to the center."""
-
-    center_field = "center"
-
-    def get_queryset(self, request):
-        return authority.scope_queryset(request.user, super().get_queryset(request), self.center_field)
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    """Viewable, never added, changed or deleted here: writes carry rules and go through services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TransitionInline(admin.TabularInline):

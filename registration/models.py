@@ -198,6 +198,7 @@ class MaterialKind(models.TextChoices):
     WORK_PROOF = "work_proof", _("工作年限证明")
     LOWER_CERTIFICATE = "lower_certificate", _("下一等级职业资格证书")
     TITLE_CERTIFICATE = "title_certificate", _("专业技术职称证书")
+    ACHIEVEMENTS_REPORT = "achievements", _("书面业绩成果报告")
 
 
 def material_path(instance, filename):

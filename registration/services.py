@@ -287,7 +287,8 @@ def conditions_for(occupation_id, level) -> list[EligibilityCondition]:
 
 
 def required_materials(application: Application, conditions=None) -> list[str]:
-    """REG-2: always ID card, education certificate and photo; the rest as REG-6 conditions ask."""
+    """REG-2: always ID card, education certificate and photo; the rest as REG-6 conditions ask, and
+    the achievements report for levels 2 and 1 (EXAM-3)."""
     conditions = conditions if conditions is not None else conditions_for(application.occupation_id, application.level)
     kinds = [MaterialKind.ID_CARD, MaterialKind.EDUCATION, MaterialKind.PHOTO]
     if any(c.min_years_in_occupation for c in conditions):
@@ -296,6 +297,9 @@ def required_materials(application: Application, conditions=None) -> list[str]:
         kinds.append(MaterialKind.LOWER_CERTIFICATE)
     if any(c.requires_professional_title for c in conditions):
         kinds.append(MaterialKind.TITLE_CERTIFICATE)
+    if application.level <= Level.TWO:
+        # EXAM-3: technicians and senior technicians are reviewed on a written achievements report.
+        kinds.append(MaterialKind.ACHIEVEMENTS_REPORT)
     return kinds
 
 

@@ -223,3 +223,20 @@ def test_oth1_dual_certificate_student_applies_for_cancelled_daily_occupation(ce
     with pytest.raises(ValidationError, match="取消"):
         services.create_application(candidate=student, actor=student, occupation=cancelled, level=5,
                                     target=open_day(centers["changchun"]), **data)
+
+
+def test_exam3_technician_levels_require_the_achievements_report(candidate, centers, occupation, form_data):
+    from appraisal.models import UnifiedAppraisal
+    from registration.models import MaterialKind
+
+    application = services.create_application(
+        candidate=candidate, actor=candidate, occupation=occupation("企业人力资源管理师"), level=2,
+        target=UnifiedAppraisal.objects.get(year=2017, half=1), today=datetime.date(2017, 4, 1),
+        **{**form_data, "years_in_occupation": 12},
+    )
+    assert MaterialKind.ACHIEVEMENTS_REPORT in services.required_materials(application)
+    level5 = services.create_application(
+        candidate=candidate, actor=candidate, occupation=occupation("秘书（涉外秘书）"), level=5,
+        target=UnifiedAppraisal.objects.get(year=2017, half=1), today=datetime.date(2017, 4, 1), **form_data,
+    )
+    assert MaterialKind.ACHIEVEMENTS_REPORT not in services.required_materials(level5)

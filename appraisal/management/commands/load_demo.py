@@ -15,8 +15,9 @@ class Command(BaseCommand):
         this_year = timezone.localdate().year
         years = sorted({2017, this_year, this_year + 1})
         users = load_demo(years=years)
-        # The fee schedule belongs to registration; the core calls it by name, never by import.
+        # Fees (registration) and exam sites (exams) are the apps' own demo data: called by name, never imported.
         call_command("load_fee_schedule", verbosity=0)
+        call_command("load_exam_demo", verbosity=0)
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("演示数据已载入 (demo data loaded)。演示账号 / demo logins:"))

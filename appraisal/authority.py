@@ -398,7 +398,7 @@ def can_manage_center(user, center: Center) -> bool:
     return can_see_center(user, center)
 
 
-def may_organize(center: Center, occupation: Occupation, level: int) -> Decision:
+def may_organize(center: Center, occupation: Occupation, level: int, *, retake: bool = False) -> Decision:
     """May this center hold a session of this occupation and level for anyone at all? The engine's
     own rules asked for the candidate the center serves first (its region, students or employees)."""
     from types import SimpleNamespace
@@ -416,4 +416,4 @@ def may_organize(center: Center, occupation: Occupation, level: int) -> Decision
             employer_body=center if center.kind == CenterKind.ENTERPRISE else None,
             graduation_date=None,
         )
-    return can_appraise(center, candidate, occupation, level)
+    return can_appraise(center, candidate, occupation, level, retake=retake)

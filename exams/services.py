@@ -120,7 +120,7 @@ def schedule_session(
     occupation_level = OccupationLevel.objects.filter(occupation=occupation, level=level).first()
     if occupation_level is None:
         raise ValidationError({"level": [_("“%(occ)s”不设该等级。") % {"occ": occupation.name}]})
-    decision = authority.may_organize(center, occupation, level)
+    decision = authority.may_organize(center, occupation, level, retake=isinstance(target, RetakeDay))
     if not decision:
         raise ValidationError(decision.reason)
     if isinstance(target, ScheduledAppraisalDay) and target.center_id != center.pk:
@@ -636,6 +636,11 @@ def missing_scores(session: ExamSession) -> list[tuple[Application, list[str]]]:
     return missing
 
 
+def pass_kept_until(session: ExamSession) -> datetime.date:
+    """EXAM-8: a passed subject is kept for one year from the exam, whenever it was published or corrected."""
+    return session.day + datetime.timedelta(days=PASS_RETENTION_DAYS)
+
+
 def publish_session(*, session: ExamSession, actor) -> ExamSession:
     """Publish a session's results: candidates see them from now on; passes are kept a year."""
     _require_manager(actor, session.center)
@@ -652,8 +657,7 @@ def publish_session(*, session: ExamSession, actor) -> ExamSession:
         now = timezone.now()
         session.status, session.published_at, session.published_by = SessionStatus.PUBLISHED, now, actor
         session.save(update_fields=["status", "published_at", "published_by"])
-        valid_until = timezone.localdate(now) + datetime.timedelta(days=PASS_RETENTION_DAYS)
-        Score.objects.filter(session=session, passed=True).update(pass_valid_until=valid_until)
+        Score.objects.filter(session=session, passed=True).update(pass_valid_until=pass_kept_until(session))
     return session
 
 
@@ -682,6 +686,8 @@ def decide_score_correction(*, request: ScoreCorrectionRequest, approve: bool, r
         upper = center.parent
         if upper is None or not authority.can_manage_center(actor, upper) or actor.center_id == center.pk:
             raise PermissionDenied(_("成绩更正须由上级鉴定机构审批。"))
+        if actor.pk == request.requested_by_id:
+            raise PermissionDenied(_("成绩更正不能由申请人本人审批。"))
         if request.status != CorrectionStatus.PENDING:
             raise ValidationError(_("该更正申请已处理。"))
         if not approve and not reason.strip():
@@ -696,7 +702,7 @@ def decide_score_correction(*, request: ScoreCorrectionRequest, approve: bool, r
             score.value = request.new_value
             score.passed = request.new_value >= score.session.pass_mark
             if score.passed and score.pass_valid_until is None:
-                score.pass_valid_until = timezone.localdate() + datetime.timedelta(days=PASS_RETENTION_DAYS)
+                score.pass_valid_until = pass_kept_until(score.session)
             score.save(update_fields=["value", "passed", "pass_valid_until", "updated_at"])
     return request
 
@@ -715,11 +721,11 @@ def check_publication_deadlines(*, today=None) -> int:
         if today <= deadline:
             continue
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the alert and whom it notifies, together or not at all
                 alert = OverdueAlert.objects.create(session=session, deadline=deadline)
+                alert.notified_centers.set([c for c in (session.center, session.center.parent) if c is not None])
         except IntegrityError:
             continue
-        alert.notified_centers.set([c for c in (session.center, session.center.parent) if c is not None])
         raised += 1
     return raised
 
@@ -782,3 +788,14 @@ def composes_own_papers(center: Center) -> bool:
     """EXAM-9, for the pages: True when the center composes its own papers (sub-bank region or the
     province), False when it must request them from the province center."""
     return _composes_own_papers(center)
+
+
+# --- FEE-1 guard registered with registration (exams/apps.py) ---
+
+
+def seated_guard(application: Application) -> str | None:
+    """Refuse to mark a seated application unpaid: an unpaid application is not scheduled."""
+    seat = SeatAssignment.objects.filter(application=application).select_related("session").first()
+    if seat is None:
+        return None
+    return _("该考生已编排考位（准考证号%(ticket)s），不能改为未缴费；请先取消考位编排。") % {"ticket": seat.ticket_number}

@@ -146,7 +146,11 @@ def register_candidate(
     )
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same ID number signed up a moment ago (two tabs, two phones)
+        raise ValidationError({"id_number": [_("该身份证号已注册，请直接登录。")]}) from exc
     return user
 
 
@@ -332,7 +336,7 @@ def check_eligibility(application: Application, *, today=None) -> list[dict]:
                 % {"have": application.years_in_occupation, "level": level_name,
                    "need": condition.min_years_in_occupation},
             )
-        if condition.requires_lower_level_certificate:
+        if condition.requires_lower_level_certificate and application.level < Level.FIVE:
             held = application.held_certificate_level
             ok = held is not None and held <= application.level + 1 and bool(application.held_certificate)
             add(
@@ -554,7 +558,17 @@ def applications_missing_form_pdf(limit=500) -> list[int]:
     )
 
 
+OPINION_MAX_LENGTH = Application._meta.get_field("center_opinion").max_length
+
+
+@transaction.atomic
 def approve_application(application, *, actor, opinion=""):
+    """Approve, and write the center's opinion (REG-1) with its date, in one transaction."""
+    opinion = (opinion or "").strip()
+    if len(opinion) > OPINION_MAX_LENGTH:
+        raise ValidationError(
+            _("审核意见不能超过%(n)d个字。") % {"n": OPINION_MAX_LENGTH}, code="opinion_too_long"
+        )
     application = transition(application, Status.APPROVED, actor=actor, reason=opinion)
     Application.objects.filter(pk=application.pk).update(
         center_opinion=opinion or _("经审核，符合申报条件。"), center_opinion_date=timezone.localdate()
@@ -574,6 +588,11 @@ def withdraw_application(application, *, actor, reason=""):
     return transition(application, Status.WITHDRAWN, actor=actor, reason=reason)
 
 
+# Later steps that depend on the payment register a check here (exams: a seated candidate must stay
+# paid). Each takes the locked application and returns a Chinese reason to refuse un-paying, or None.
+UNPAY_GUARDS: list = []
+
+
 @transaction.atomic
 def record_payment(application: Application, *, actor: User, paid: bool = True) -> Application:
     """FEE-1: the center records that the fee was paid (or corrects it)."""
@@ -582,6 +601,11 @@ def record_payment(application: Application, *, actor: User, paid: bool = True) 
         raise PermissionDenied(_("只有鉴定机构工作人员可以登记缴费。"))
     if locked.status not in LIVE_STATUSES:
         raise ValidationError(_("申报已结束，不能登记缴费。"))
+    if not paid and locked.fee_paid:
+        for guard in UNPAY_GUARDS:
+            reason = guard(locked)
+            if reason:
+                raise ValidationError(reason, code="seated")
     locked.fee_paid = paid
     locked.fee_paid_at = timezone.now() if paid else None
     locked.save(update_fields=["fee_paid", "fee_paid_at", "updated_at"])

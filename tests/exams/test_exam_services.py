@@ -275,3 +275,43 @@ def test_exam10_database_refuses_rewriting_custody_on_postgres(session, demo_use
             cursor.execute(statement, [entry.pk])
     entry.refresh_from_db()
     assert entry.note == ""
+
+
+def test_exam6_correction_is_never_approved_by_its_requester(seated, session, examiner, demo_user):
+    _score_all(seated, examiner)
+    services.publish_session(session=session, actor=demo_user("staff_nongan"))
+    city = demo_user("staff_changchun")  # the upper level may also request, but not approve its own request
+    score = Score.objects.get(application=seated[0], subject=Subject.THEORY)
+    request = services.request_score_correction(score=score, new_value="90", reason="合分错误", actor=city)
+    with pytest.raises(PermissionDenied, match="申请人本人"):
+        services.decide_score_correction(request=request, approve=True, reason="", actor=city)
+    score.refresh_from_db()
+    assert score.value == Decimal("70.0")
+
+
+def test_exam8_pass_kept_one_year_from_the_exam_day(seated, session, examiner, demo_user):
+    _score_all(seated, examiner)
+    services.publish_session(session=session, actor=demo_user("staff_nongan"))
+    score = Score.objects.get(application=seated[0], subject=Subject.THEORY)
+    assert score.pass_valid_until == session.day + datetime.timedelta(days=365)
+
+
+def test_cal5_retake_session_can_be_planned_for_a_cancelled_occupation(centers, demo_user):
+    province = demo_user("province_admin")
+    site = services.create_site(actor=province, center=centers["province"], name="省补考考点", address="长春")
+    retake_day = services.RetakeDay.objects.get(year=2017, kind="unified")
+    session = services.schedule_session(actor=province, center=centers["province"], site=site,
+                                        occupation=Occupation.objects.get(name="物流师"), level=4, target=retake_day)
+    assert session.retake_day == retake_day and session.is_unified
+
+
+def test_fee1_seated_candidate_cannot_be_marked_unpaid(session, make_applications, demo_user):
+    from registration import services as registration_services
+
+    staff = demo_user("staff_nongan")
+    (application,) = make_applications(1)
+    services.assign_seats_automatically(session=session, actor=staff)
+    with pytest.raises(ValidationError, match="已编排考位"):
+        registration_services.record_payment(application, actor=staff, paid=False)
+    application.refresh_from_db()
+    assert application.fee_paid

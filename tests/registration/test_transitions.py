@@ -105,3 +105,31 @@ def test_withdrawn_application_frees_the_slot(draft, candidate, occupation, form
         target=draft.scheduled_day, **form_data,
     )
     assert again.pk != draft.pk
+
+
+def test_reg1_overlong_opinion_refused_and_nothing_saved(submitted, demo_user):
+    with pytest.raises(ValidationError, match="不能超过"):
+        services.approve_application(submitted, actor=demo_user("staff_nongan"), opinion="同意" * 150)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED and submitted.center_opinion == ""
+    assert submitted.transitions.filter(to_status=Status.APPROVED).count() == 0
+
+
+def test_reg5_signup_race_gives_the_chinese_message(db, centers, monkeypatch):
+    from appraisal.models import User
+
+    User.objects.create(username="11010519491231002X", id_number="11010519491231002X", full_name="先注册")
+    # The other tab checked before this one saved: the database constraint answers.
+    monkeypatch.setattr(services.User.objects, "filter", lambda *a, **k: services.User.objects.none())
+    with pytest.raises(ValidationError, match="已注册"):
+        services.register_candidate(full_name="后注册", id_number="11010519491231002X", phone="1",
+                                    password="Another-pass-2017", region=centers["nongan"])
+
+
+def test_reg6_level5_condition_asking_a_lower_certificate_does_not_crash(draft):
+    from appraisal.models import EligibilityCondition
+
+    EligibilityCondition.objects.filter(occupation_level__occupation=draft.occupation,
+                                        occupation_level__level=5).update(requires_lower_level_certificate=True)
+    results = {r["check"] for r in services.check_eligibility(draft)}
+    assert "lower_certificate" not in results

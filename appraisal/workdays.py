@@ -13,13 +13,19 @@ import datetime
 from functools import lru_cache
 
 import chinese_calendar
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from appraisal.models import WorkdayOverride
 
+OVERRIDES_CACHE_SECONDS = 3600
 MAX_EXTENSION_DAYS = 2
 REGISTRATION_CLOSE_WORKING_DAYS = 10
+
+
+def overrides_cache_key(year: int) -> str:
+    return f"appraisal:workday-overrides:{year}"
 
 
 class CalendarUnknown(ValidationError):
@@ -43,9 +49,14 @@ class WorkdayCalendar:
 
     def _year_overrides(self, year: int) -> dict[datetime.date, bool]:
         if year not in self._overrides:
-            self._overrides[year] = dict(
-                WorkdayOverride.objects.filter(day__year=year).values_list("day", "is_working_day")
-            )
+            # Shared cache: deadlines are computed on hot paths (every submission); the signals in
+            # appraisal/signals.py forget a year whenever one of its overrides changes.
+            key = overrides_cache_key(year)
+            overrides = cache.get(key)
+            if overrides is None:
+                overrides = dict(WorkdayOverride.objects.filter(day__year=year).values_list("day", "is_working_day"))
+                cache.set(key, overrides, OVERRIDES_CACHE_SECONDS)
+            self._overrides[year] = overrides
         return self._overrides[year]
 
     def is_working_day(self, day: datetime.date) -> bool:

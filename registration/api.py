@@ -141,6 +141,15 @@ class ApplicationUpdateSerializer(ApplicationCreateSerializer):
         return attrs
 
 
+class SubmitResultSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = ["id", "status", "status_display", "submitted_at", "fee_due", "eligibility"]
+        read_only_fields = fields
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -233,12 +242,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = selectors.application_for(request.user, pk)
         return Response(services.check_eligibility(application))
 
-    @extend_schema(summary="提交申报", request=None, responses=ApplicationDetailSerializer)
+    @extend_schema(summary="提交申报（返回提交结果；详情另行 GET）", request=None, responses=SubmitResultSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        application = selectors.application_for(request.user, pk)
-        call_service(services.submit_application, application, actor=request.user)
-        return self._detail(application)
+        # The busiest write of the season: a light scoped lookup, the service, a short answer.
+        application = selectors.application_ref_for(request.user, pk)
+        submitted = call_service(services.submit_application, application, actor=request.user)
+        return Response(SubmitResultSerializer(submitted).data)
 
     def _decide(self, request, pk, fn, reason_kw="reason"):
         application = selectors.application_for(request.user, pk)

@@ -68,3 +68,19 @@ def material_for(user, pk) -> Material:
         )
     except (Material.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("文件不存在或您无权查看。") from exc
+
+
+def application_ref_for(user, pk) -> Application:
+    """Only the primary key of an application the user may see, or 404: for writes whose service
+    locks and loads the row itself."""
+    if not user.is_authenticated:
+        raise Http404("申报不存在或您无权查看。")
+    queryset = (
+        Application.objects.filter(candidate=user)
+        if user.role == Role.CANDIDATE
+        else authority.scope_queryset(user, Application.objects.all(), "center")
+    )
+    try:
+        return queryset.only("pk").get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("申报不存在或您无权查看。") from exc

@@ -17,6 +17,16 @@ def pytest_report_header(config):
     return f"database: {engine}; celery broker: {broker}; eager: {settings.CELERY_TASK_ALWAYS_EAGER}"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test must not leave cached rows behind
+    (workday overrides, hotlines) for the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

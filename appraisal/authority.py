@@ -398,6 +398,23 @@ def can_manage_center(user, center: Center) -> bool:
     return can_see_center(user, center)
 
 
+def can_manage_candidate(user, candidate) -> bool:
+    """May the user act for this candidate's account (enter an application for them, give them a
+    password)? Center staff and province administrators whose scope holds the candidate's region,
+    school or employer body, or a center where the candidate has an application (ORG-8)."""
+    if not user.is_authenticated or user.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+        return False
+    if getattr(candidate, "role", None) != Role.CANDIDATE:
+        return False
+    if sees_everything(user):
+        return True
+    affiliations = (candidate.region, candidate.school, candidate.employer_body)
+    if any(center is not None and can_see_center(user, center) for center in affiliations):
+        return True
+    # The reverse relation of registration's Application, without importing registration here.
+    return scope_queryset(user, candidate.applications.all(), "center").exists()
+
+
 def may_organize(center: Center, occupation: Occupation, level: int, *, retake: bool = False) -> Decision:
     """May this center hold a session of this occupation and level for anyone at all? The engine's
     own rules asked for the candidate the center serves first (its region, students or employees)."""
@@ -417,3 +434,28 @@ def may_organize(center: Center, occupation: Occupation, level: int, *, retake: 
             graduation_date=None,
         )
     return can_appraise(center, candidate, occupation, level, retake=retake)
+
+
+# --- Who decides for whom: the province, the upper level (CAL-6, EXAM-6, EXAM-9) ------------
+
+
+def is_province_staff(user) -> bool:
+    """Staff acting for the province center: a province administrator, or center staff of the
+    province center itself (examiners and HR officials of the province only read)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.PROVINCE_ADMIN:
+        return True
+    center = user.center if user.center_id else None
+    return user.role == Role.CENTER_STAFF and center is not None and center.kind == CenterKind.PROVINCE
+
+
+def can_decide_for(user, center: Center) -> bool:
+    """Is the user the upper level of `center` (the one that approves its extra sessions, score
+    corrections and the like)? Staff who manage the center's parent, never staff of the center
+    itself; nobody stands above the province, so nobody decides for it."""
+    if center is None or center.parent_id is None:
+        return False
+    if not user.is_authenticated or user.center_id == center.pk:
+        return False
+    return can_manage_center(user, center.parent)

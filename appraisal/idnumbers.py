@@ -35,3 +35,15 @@ def mask_id_number(value):
     if not value:
         return ""
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+
+
+def sees_full_id_numbers(user) -> bool:
+    """Whose eyes may see other people's full ID numbers and ID-card copies (the 申报表 prints the
+    full number): center staff and province administrators, within the scope the selectors give
+    them. Examiners and HR officials read masked numbers and never open ID-card copies. A
+    candidate's view of their own data is decided where it is shown, not here."""
+    from appraisal.models import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.role in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)

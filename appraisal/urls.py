@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("calendar/", views.calendar, name="calendar"),
     path("centers/", views.center_list, name="center_list"),
     path("authority/", views.authority_check, name="authority_check"),

@@ -357,11 +357,12 @@ class IncidentSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="application.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     measure_display = serializers.CharField(source="get_measure_display", read_only=True)
+    subject_display = serializers.CharField(source="get_subject_display", read_only=True)
 
     class Meta:
         model = DisciplineIncident
         fields = ["id", "session", "application", "name", "kind", "kind_display", "measure", "measure_display",
-                  "description", "at"]
+                  "subject", "subject_display", "description", "at"]
         read_only_fields = fields
 
 
@@ -369,6 +370,10 @@ class IncidentCreateSerializer(serializers.Serializer):
     application = ScopedPrimaryKeyRelatedField(seated_applications, Application)
     kind = serializers.ChoiceField(choices=IncidentKind.choices)
     measure = serializers.ChoiceField(choices=IncidentMeasure.choices)
+    subject = serializers.ChoiceField(
+        choices=Subject.choices, required=False, allow_blank=True, default="",
+        help_text="处理措施为 subject_void（该科目成绩无效）时必填：成绩无效的科目。",
+    )
     description = serializers.CharField(max_length=500)
 
 

@@ -91,6 +91,10 @@ class IncidentForm(forms.Form):
                              error_messages={"invalid_choice": _("请选择违纪类型。")})
     measure = forms.ChoiceField(label=_("处理措施"), choices=IncidentMeasure.choices,
                                 error_messages={"invalid_choice": _("请选择处理措施。")})
+    subject = forms.ChoiceField(label=_("成绩无效的科目"), required=False,
+                                choices=[("", _("（不涉及）")), *Subject.choices],
+                                help_text=_("处理措施为“该科目成绩无效”时必选。"),
+                                error_messages={"invalid_choice": _("请选择科目。")})
     description = forms.CharField(label=_("情况说明"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                                   error_messages={"required": _("请填写情况说明。")})
 

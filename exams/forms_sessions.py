@@ -6,7 +6,6 @@ engine) and every rule is applied by exams.services, whose refusals the views at
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import authority
@@ -153,17 +152,16 @@ class SeatForm(forms.Form):
 
 
 def examiners_for_session(user, session):
-    """Examiners who may be proposed for a session: those of the user's scope and of the centers
-    above the session's center (a county draws on its city's and the province's examiners)."""
-    above = []
+    """The choices offered for a session, for convenience: active examiners of the session's center
+    and of the centers above it (a county draws on its city's and the province's examiners). The rule
+    itself is services.assign_examiner's (authority.can_see_center(examiner, session.center))."""
+    centers = [session.center_id]
     center = session.center
     while center.parent_id:
-        above.append(center.parent_id)
+        centers.append(center.parent_id)
         center = center.parent
-    scoped = authority.scope_queryset(user, User.objects.filter(role=Role.EXAMINER, is_active=True), "center")
     return (
-        User.objects.filter(role=Role.EXAMINER, is_active=True)
-        .filter(Q(pk__in=scoped.values("pk")) | Q(center_id__in=above))
+        User.objects.filter(role=Role.EXAMINER, is_active=True, center_id__in=centers)
         .select_related("center")
         .order_by("center__name", "full_name", "username")
     )

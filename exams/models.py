@@ -162,14 +162,16 @@ class SessionSubject(models.Model):
 
 
 class SeatAssignment(models.Model):
-    """A candidate's seat and admission ticket number. The unique constraints make a seat hold one
-    candidate and an application one seat, whoever assigns at the same time."""
+    """A candidate's seat and admission ticket number. The unique constraints make a seat of a room
+    hold one candidate a day (across the site's sessions of that day) and an application one seat,
+    whoever assigns at the same time. `day` repeats the session's day for that constraint."""
 
     session = models.ForeignKey(ExamSession, verbose_name=_("场次"), on_delete=models.CASCADE, related_name="seats")
     application = models.OneToOneField(
         Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="seat"
     )
     room = models.ForeignKey(Room, verbose_name=_("考场"), on_delete=models.PROTECT, related_name="seats")
+    day = models.DateField(_("考试日期"), help_text=_("与场次的考试日期相同：同一考场同一天的座位只能编排一次。"))
     seat_number = models.PositiveIntegerField(_("座位号"))
     ticket_number = models.CharField(_("准考证号"), max_length=24, unique=True)
     assigned_by = models.ForeignKey(
@@ -182,12 +184,18 @@ class SeatAssignment(models.Model):
         verbose_name_plural = _("考位编排")
         ordering = ["session", "room", "seat_number"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "room", "seat_number"], name="seat_one_candidate_per_seat"),
+            # EXAM-4: a room's seat holds one candidate a day, whichever session of the site seats them.
+            models.UniqueConstraint(fields=["room", "day", "seat_number"], name="seat_one_candidate_per_room_day"),
             models.CheckConstraint(condition=Q(seat_number__gte=1), name="seat_number_positive"),
         ]
 
     def __str__(self):
         return f"{self.ticket_number} {self.room} {self.seat_number}号"
+
+    def save(self, *args, **kwargs):
+        if self.day is None and self.session_id:
+            self.day = self.session.day  # the services set it; this covers a row made by hand
+        super().save(*args, **kwargs)
 
 
 class ExaminerQualification(models.Model):
@@ -427,6 +435,10 @@ class DisciplineIncident(models.Model):
                                     related_name="incidents")
     kind = models.CharField(_("违纪类型"), max_length=14, choices=IncidentKind.choices)
     measure = models.CharField(_("处理措施"), max_length=14, choices=IncidentMeasure.choices)
+    subject = models.CharField(
+        _("涉及科目"), max_length=10, choices=Subject.choices, blank=True, default="",
+        help_text=_("处理措施为“该科目成绩无效”时必填。"),
+    )
     description = models.CharField(_("情况说明"), max_length=500)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
                                     related_name="+")
@@ -436,6 +448,12 @@ class DisciplineIncident(models.Model):
         verbose_name = _("违纪记录")
         verbose_name_plural = _("违纪记录")
         ordering = ["session", "at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(measure="subject_void") | ~Q(subject=""),
+                name="incident_subject_void_names_subject",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.application.name} {self.get_kind_display()} {self.get_measure_display()}"

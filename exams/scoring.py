@@ -2,7 +2,7 @@
 the grid entry, the Excel template and the Excel import.
 
 The per-score rules are the services' own (exams/services.py: marks_as_examiner, check_recusal,
-check_open_for_marking, check_subject, plan_score, parse_score): the grid calls services.enter_score
+check_open_for_marking, check_discipline, check_subject, plan_score, parse_score): the grid calls services.enter_score
 cell by cell in one transaction; the import loads seats, scores, kept passes and declared relations
 once, checks every row, and writes nothing unless every row is good. Its writes are batched with
 bulk_create / bulk_update, so the number of queries grows with the number of batches, not rows.
@@ -54,6 +54,7 @@ class SheetRow:
     takes: list[str]  # subjects taken this time (EXAM-8: a pass kept from last year is not)
     scores: dict[str, Score]
     recusal: str = ""  # why the examiner viewing the sheet must not mark this candidate
+    discipline: services.Discipline = services.NO_MEASURE  # EXAM-11: disqualified, subjects made void
 
 
 def score_sheet(session: ExamSession, *, actor=None, with_history=False) -> list[SheetRow]:
@@ -72,6 +73,7 @@ def score_sheet(session: ExamSession, *, actor=None, with_history=False) -> list
         by_application.setdefault(score.application_id, {})[score.subject] = score
     candidates = Application.objects.filter(seat__session=session).values("candidate_id")
     kept = services.retained_passes_by_candidate(candidates, session.occupation_id, session.level, session.day)
+    discipline = services.discipline_by_application(Application.objects.filter(seat__session=session).values("pk"))
     relations = None
     if actor is not None and services.marks_as_examiner(actor, session):
         relations = set(
@@ -89,7 +91,8 @@ def score_sheet(session: ExamSession, *, actor=None, with_history=False) -> list
                 services.check_recusal(actor, application.candidate, relations)
             except PermissionDenied as exc:
                 recusal = str(exc)
-        rows.append(SheetRow(seat=seat, application=application, takes=takes, scores=own, recusal=recusal))
+        rows.append(SheetRow(seat=seat, application=application, takes=takes, scores=own, recusal=recusal,
+                             discipline=discipline.get(application.pk, services.NO_MEASURE)))
     return rows
 
 
@@ -320,6 +323,8 @@ def _check_rows(session, subjects, rows, *, actor, reason, as_examiner):
                     continue
                 services.check_subject(row.application, subject, row.takes)
                 existing = row.scores.get(subject)
+                if existing is None or existing.value != value:  # a prefilled unchanged score is left alone
+                    services.check_discipline(subject, row.discipline)
                 score, change = services.plan_score(
                     existing, application=row.application, session=session, subject=subject, score_value=value,
                     actor=actor, reason=reason)

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,18 +223,34 @@ def _recusal_reason(examiner: User, candidate: User, relations: set) -> str | No
     return None
 
 
+def _lock_site_rooms(session: ExamSession) -> list[Room]:
+    """The site's rooms in seating order, locked: every session of the site seats in turn, so two
+    sessions of one day never count the same free seat (EXAM-4)."""
+    return list(Room.objects.select_for_update(of=("self",)).filter(site_id=session.site_id).order_by("name", "pk"))
+
+
+def _taken_seats(session: ExamSession) -> dict[int, set[int]]:
+    """Room id -> seat numbers already used on the session's day, by any session of the site."""
+    taken: dict[int, set[int]] = {}
+    rows = SeatAssignment.objects.filter(room__site_id=session.site_id, day=session.day).values_list(
+        "room_id", "seat_number")
+    for room_id, seat in rows:
+        taken.setdefault(room_id, set()).add(seat)
+    return taken
+
+
 def assign_seats_automatically(*, session: ExamSession, actor) -> SeatingResult:
-    """Seat every eligible application in room order, never beyond a room's capacity. The session
-    row is locked, so two clerks assigning at once are serialized; the unique constraints hold anyway."""
+    """Seat every eligible application in room order, never beyond a room's capacity on the day,
+    whichever sessions of the site share it. The session and the site's rooms are locked, so two
+    clerks assigning at once (for one session or two sessions of the site) are serialized; the unique
+    constraint (room, day, seat) holds anyway."""
     _require_manager(actor, session.center)
     with transaction.atomic():
         session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
         if session.is_published:
             raise ValidationError(_("成绩已发布，不能再编排考位。"))
-        rooms = list(Room.objects.filter(site_id=session.site_id).order_by("name", "pk"))
-        taken = {}
-        for room_id, seat in SeatAssignment.objects.filter(session=session).values_list("room_id", "seat_number"):
-            taken.setdefault(room_id, set()).add(seat)
+        rooms = _lock_site_rooms(session)
+        taken = _taken_seats(session)
         free = [
             (index, room, seat)
             for index, room in enumerate(rooms, start=1)
@@ -256,7 +272,7 @@ def assign_seats_automatically(*, session: ExamSession, actor) -> SeatingResult:
                 continue
             index, room, seat = free.pop(0)
             seats.append(SeatAssignment(
-                session=session, application=application, room=room, seat_number=seat,
+                session=session, application=application, room=room, day=session.day, seat_number=seat,
                 ticket_number=ticket_number(session, index, seat), assigned_by=actor,
             ))
         SeatAssignment.objects.bulk_create(seats, batch_size=1000)
@@ -274,6 +290,7 @@ def assign_seat(*, session: ExamSession, application: Application, room: Room, s
             raise ValidationError(_("成绩已发布，不能再编排考位。"))
         if room.site_id != session.site_id:
             raise ValidationError({"room": [_("该考场不属于本场次的考点。")]})
+        rooms = _lock_site_rooms(session)
         if not isinstance(seat_number, int) or not 1 <= seat_number <= room.capacity:
             raise ValidationError({"seat_number": [
                 _("座位号必须在1到%(capacity)d之间（%(room)s共%(capacity)d个考位）。")
@@ -285,15 +302,18 @@ def assign_seat(*, session: ExamSession, application: Application, room: Room, s
         conflict = _recusal_conflicts(examiners, [application.candidate]).get(application.candidate_id)
         if conflict:
             raise ValidationError(conflict)
-        index = list(Room.objects.filter(site_id=session.site_id).order_by("name", "pk").values_list("pk", flat=True))
+        taken_message = _("%(room)s的%(seat)d号座位已有考生。") % {"room": room.name, "seat": seat_number}
+        if seat_number in _taken_seats(session).get(room.pk, ()):
+            raise ValidationError(taken_message)  # by this session or another of the site that day
+        index = [r.pk for r in rooms]
         try:
             with transaction.atomic():
                 return SeatAssignment.objects.create(
-                    session=session, application=application, room=room, seat_number=seat_number,
+                    session=session, application=application, room=room, day=session.day, seat_number=seat_number,
                     ticket_number=ticket_number(session, index.index(room.pk) + 1, seat_number), assigned_by=actor,
                 )
         except IntegrityError as exc:
-            raise ValidationError(_("%(room)s的%(seat)d号座位已有考生。") % {"room": room.name, "seat": seat_number}) from exc
+            raise ValidationError(taken_message) from exc
 
 
 # --- Examiners (EXAM-5) ----------------------------------------------------------------------
@@ -311,6 +331,15 @@ def assign_examiner(*, session: ExamSession, examiner: User, actor) -> ExaminerA
     name = examiner.display_name
     if examiner.role != Role.EXAMINER:
         raise ValidationError(_("%(name)s不是考评人员。") % {"name": name})
+    if not examiner.is_active:
+        raise ValidationError(_("%(name)s的账号已停用。") % {"name": name})
+    if examiner.center_id is None or not authority.can_see_center(examiner, session.center):
+        # EXAM-5 / ORG-8: the session's own center or a center above it supplies its examiners.
+        raise ValidationError(
+            _("%(name)s（%(own)s）不能为%(center)s的场次考评：考评人员须属于本机构或其上级鉴定机构。")
+            % {"name": name, "own": examiner.center.name if examiner.center_id else _("未属任何机构"),
+               "center": session.center.name}
+        )
     qualification = ExaminerQualification.objects.filter(examiner=examiner, occupation_id=session.occupation_id).first()
     if qualification is None:
         raise ValidationError(_("%(name)s没有“%(occ)s”的考评员资格。") % {"name": name, "occ": session.occupation.name})
@@ -403,9 +432,7 @@ def request_papers(*, session: ExamSession, subject: str, copies: int, actor) ->
 def fulfil_paper_request(*, request: PaperRequest, code: str, actor) -> Paper:
     """The province center composes the requested paper and records its sealed hand-over."""
     request = PaperRequest.objects.select_for_update(of=("self",)).select_related("session").get(pk=request.pk)
-    province = Center.objects.get(kind=CenterKind.PROVINCE)
-    _require_manager(actor, province)
-    if actor.center_id != province.pk and actor.role != Role.PROVINCE_ADMIN:
+    if not authority.is_province_staff(actor):
         raise PermissionDenied(_("只有省鉴定中心可以提供试卷。"))
     if request.status != PaperRequestStatus.REQUESTED:
         raise ValidationError(_("该申请已处理。"))
@@ -447,13 +474,23 @@ def record_supervision(*, session, kind, supervisor, notes, actor) -> Supervisio
     return supervision
 
 
-def record_incident(*, session, application, kind, measure, description, actor) -> DisciplineIncident:
+def record_incident(*, session, application, kind, measure, description, actor, subject=None) -> DisciplineIncident:
+    """EXAM-11: a discipline incident and its measure. 'subject_void' names the subject whose score is
+    void; 'disqualified' voids the whole appraisal (see discipline_of and application_outcome)."""
     if not (authority.can_manage_center(actor, session.center) or _assigned_examiner(actor, session)):
         raise PermissionDenied(_("您无权记录本场次的违纪情况。"))
     if not SeatAssignment.objects.filter(session=session, application=application).exists():
         raise ValidationError(_("该考生不在本场次。"))
+    subject = subject or ""
+    if measure == IncidentMeasure.SUBJECT_VOID:
+        if not subject:
+            raise ValidationError({"subject": [_("处理措施为“该科目成绩无效”时，请选择成绩无效的科目。")]})
+        if subject not in subjects_for_level(session.level):
+            raise ValidationError({"subject": [_("本场次没有该科目。")]})
+    elif subject and subject not in subjects_for_level(session.level):
+        raise ValidationError({"subject": [_("本场次没有该科目。")]})
     incident = DisciplineIncident(session=session, application=application, kind=kind, measure=measure,
-                                  description=description.strip(), recorded_by=actor)
+                                  subject=subject, description=description.strip(), recorded_by=actor)
     incident.full_clean()
     incident.save()
     return incident
@@ -466,10 +503,58 @@ def _assigned_examiner(actor, session) -> bool:
     return actor.role == Role.EXAMINER and ExaminerAssignment.objects.filter(session=session, examiner=actor).exists()
 
 
+@dataclass(frozen=True)
+class Discipline:
+    """EXAM-11 measures that bear on an application's scores."""
+
+    disqualified: bool = False  # 取消本次鉴定资格: no score counts, none is entered
+    void: frozenset = frozenset()  # 该科目成绩无效: these subjects count as failed
+
+
+NO_MEASURE = Discipline()
+
+
+def discipline_by_application(application_ids) -> dict[int, Discipline]:
+    """Application id -> its discipline measures, in one query (`application_ids` may be a queryset)."""
+    found: dict[int, tuple[bool, set]] = {}
+    rows = DisciplineIncident.objects.filter(
+        application_id__in=application_ids, measure__in=[IncidentMeasure.DISQUALIFIED, IncidentMeasure.SUBJECT_VOID]
+    ).values_list("application_id", "measure", "subject")
+    for application_id, measure, subject in rows:
+        disqualified, void = found.setdefault(application_id, (False, set()))
+        if measure == IncidentMeasure.DISQUALIFIED:
+            found[application_id] = (True, void)
+        elif subject:
+            void.add(subject)
+    return {pk: Discipline(disqualified=d, void=frozenset(v)) for pk, (d, v) in found.items()}
+
+
+def discipline_of(application) -> Discipline:
+    return discipline_by_application([application.pk]).get(application.pk, NO_MEASURE)
+
+
+def check_discipline(subject, discipline: Discipline) -> None:
+    """EXAM-11: no score is entered for a disqualified candidate, nor for a subject made void."""
+    if discipline.disqualified:
+        raise ValidationError(_("该考生因违纪已被取消本次鉴定资格，不能录入成绩。"))
+    if subject in discipline.void:
+        raise ValidationError(_("该考生的“%(subject)s”科目因违纪成绩无效，不能录入成绩。")
+                              % {"subject": Subject(subject).label})
+
+
+def _not_voided():
+    """A score voided by a discipline measure (its subject, or the whole application) is no pass."""
+    return ~Exists(DisciplineIncident.objects.filter(application_id=OuterRef("application_id")).filter(
+        Q(measure=IncidentMeasure.DISQUALIFIED) | Q(measure=IncidentMeasure.SUBJECT_VOID, subject=OuterRef("subject"))
+    ))
+
+
 def retained_passes(candidate_id, occupation_id, level, on_date) -> set[str]:
-    """EXAM-8: subjects passed within the last year, still kept on `on_date`."""
+    """EXAM-8: subjects passed within the last year, still kept on `on_date` (EXAM-11: never a
+    subject made void, nor any subject of a disqualified application)."""
     return set(
         Score.objects.filter(
+            _not_voided(),
             application__candidate_id=candidate_id, application__occupation_id=occupation_id,
             application__level=level, passed=True, pass_expired=False, pass_valid_until__gte=on_date,
             session__status=SessionStatus.PUBLISHED,
@@ -482,6 +567,7 @@ def retained_passes_by_candidate(candidate_ids, occupation_id, level, on_date) -
     subjects kept. `candidate_ids` may be a queryset (sent as a subquery)."""
     kept: dict[int, set[str]] = {}
     rows = Score.objects.filter(
+        _not_voided(),
         application__candidate_id__in=candidate_ids, application__occupation_id=occupation_id,
         application__level=level, passed=True, pass_expired=False, pass_valid_until__gte=on_date,
         session__status=SessionStatus.PUBLISHED,
@@ -593,6 +679,7 @@ def enter_score(*, application: Application, subject: str, value, actor, reason:
         session = ExamSession.objects.select_for_update(of=("self",)).get(pk=seat.session_id)
         _may_mark(actor, session, application)
         check_open_for_marking(session)
+        check_discipline(subject, discipline_of(application))
         check_subject(application, subject, subjects_to_take(application, session.day))
         return _write_score(application, session, subject, score_value, actor, reason)
 
@@ -619,20 +706,18 @@ def publication_deadline(session: ExamSession) -> datetime.date:
 
 
 def missing_scores(session: ExamSession) -> list[tuple[Application, list[str]]]:
-    """Seated applications still lacking a score for a subject they take."""
-    applications = list(
-        Application.objects.filter(seat__session=session).prefetch_related("scores").order_by("seat__seat_number")
-    )
-    void = set(DisciplineIncident.objects.filter(session=session, measure=IncidentMeasure.DISQUALIFIED)
-               .values_list("application_id", flat=True))
+    """Seated applications still lacking a score for a subject they take, in seat-chart order. A
+    disqualified candidate and a subject made void (EXAM-11) need none. A constant number of queries
+    (the score sheet's), whatever the number of candidates."""
+    from exams.scoring import score_sheet
+
     missing = []
-    for application in applications:
-        if application.pk in void:
+    for row in score_sheet(session):
+        if row.discipline.disqualified:
             continue
-        have = {s.subject for s in application.scores.all()}
-        lacking = [s for s in subjects_to_take(application, session.day) if s not in have]
+        lacking = [s for s in row.takes if s not in row.scores and s not in row.discipline.void]
         if lacking:
-            missing.append((application, lacking))
+            missing.append((row.application, lacking))
     return missing
 
 
@@ -738,12 +823,17 @@ def expire_retained_passes(*, today=None) -> int:
 
 def application_outcome(application: Application) -> str | None:
     """'qualified' when every subject of the level is passed (this time or kept from the last year),
-    'not_qualified' once published otherwise, None before publication."""
+    'not_qualified' once published otherwise, None before publication. EXAM-11: a subject made void
+    counts as failed; a disqualified application is not qualified whatever its scores."""
     seat = SeatAssignment.objects.select_related("session").filter(application=application).first()
     if seat is None or not seat.session.is_published:
         return None
-    passed_now = set(application.scores.filter(passed=True).values_list("subject", flat=True))
+    discipline = discipline_of(application)
+    if discipline.disqualified:
+        return "not_qualified"  # EXAM-11: 取消本次鉴定资格
+    passed_now = set(application.scores.filter(passed=True).values_list("subject", flat=True)) - discipline.void
     kept = retained_passes(application.candidate_id, application.occupation_id, application.level, seat.session.day)
+    kept -= discipline.void  # the subject made void at this sitting counts as failed
     needed = set(subjects_for_level(application.level))
     return "qualified" if needed <= passed_now | kept else "not_qualified"
 

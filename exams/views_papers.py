@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appraisal import authority
-from appraisal.models import CenterKind, Role
+from appraisal.models import Role
 from exams import selectors, services, tickets
 from exams.forms_papers import (
     ComposeForm,
@@ -213,7 +213,7 @@ def incident_add(request, pk):
 
 
 def _require_province(user):
-    if user.role != Role.PROVINCE_ADMIN and not (user.center_id and user.center.kind == CenterKind.PROVINCE):
+    if not authority.is_province_staff(user):
         raise PermissionDenied(_("只有省职业技能鉴定中心可以处理试卷申请。"))
 
 

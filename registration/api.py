@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from appraisal.idnumbers import mask_id_number
+from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
 from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal, User
 from registration import selectors, services
 from registration.models import Application, ApplicationTransition, Material, MaterialKind, Status
@@ -189,8 +189,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         user = self.request.user
         # Full ID numbers: the candidate's own, and for staff who act on applications, in the detail.
         context["mask_ids"] = not (
-            user.role == Role.CANDIDATE
-            or (self.action != "list" and user.role in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN))
+            user.role == Role.CANDIDATE or (self.action != "list" and sees_full_id_numbers(user))
         )
         return context
 

@@ -4,7 +4,9 @@ session (增加鉴定场次); the upper level approves or refuses it.
 * `request_extra_session`: staff managing the center ask for a day (future, in a maintained calendar
   year, not already on the center's schedule) for an occupation and a number of candidates.
 * `decide_extra_session`: only the upper level decides — staff who can manage the center's parent,
-  or the province — never the requesting center itself. An approval puts the day on the schedule
+  or the province (authority.can_decide_for) — never the requesting center itself, and never the
+  person who made the request (four eyes: city staff may request for a county, then another person
+  of the city or the province decides). One pending request per center and day, in the database. An approval puts the day on the schedule
   through `appraisal.services.schedule_appraisal_day` (note 增加鉴定场次) and links it; a refusal
   needs a reason. The request row is locked, so two concurrent decisions cannot both win.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,21 +98,25 @@ def request_extra_session(
         errors["reason"] = [_("申请理由不能超过500个字。")]
     if errors:
         raise ValidationError(errors)
-    return ExtraSessionRequest.objects.create(
-        center=center, day=day, occupation=occupation, expected_candidates=count, reason=reason,
-        requested_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            return ExtraSessionRequest.objects.create(
+                center=center, day=day, occupation=occupation, expected_candidates=count, reason=reason,
+                requested_by=actor,
+            )
+    except IntegrityError as exc:  # a pending request for the day was made at the same moment
+        raise ValidationError({"day": [_("该日期已有待审批的增加场次申请。")]}) from exc
 
 
 def can_decide(actor, request: ExtraSessionRequest) -> bool:
-    """The upper level only: staff who can manage the requesting center's parent (the province
-    sees everything), and never staff of the requesting center itself."""
+    """The upper level only (authority.can_decide_for: staff who can manage the requesting center's
+    parent, never staff of the requesting center itself), and four eyes: never the requester, even
+    when city staff asked on behalf of one of their counties."""
     if not actor.is_authenticated or actor.role not in DECIDER_ROLES:
         return False
-    parent = request.center.parent
-    if parent is None or actor.center_id == request.center_id:
+    if request.requested_by_id == actor.pk:
         return False
-    return authority.can_manage_center(actor, parent)
+    return authority.can_decide_for(actor, request.center)
 
 
 def decide_extra_session(
@@ -125,6 +131,8 @@ def decide_extra_session(
             .select_related("center__parent", "occupation")
             .get(pk=request.pk)
         )
+        if authority.can_decide_for(actor, locked.center) and locked.requested_by_id == actor.pk:
+            raise PermissionDenied(_("申请人不能审批自己提交的增加鉴定场次申请，须由上级鉴定机构的其他人员审批。"))
         if not can_decide(actor, locked):
             raise PermissionDenied(_("增加鉴定场次须由%(center)s的上级鉴定机构审批。") % {"center": locked.center.name})
         if locked.status != ExtraSessionStatus.PENDING:
@@ -170,7 +178,8 @@ def requests_for(user) -> QuerySet[ExtraSessionRequest]:
 
 
 def pending_for_decision(user) -> QuerySet[ExtraSessionRequest]:
-    """Pending requests the user may decide: those whose center's parent the user can manage."""
+    """Pending requests the user may decide: those whose center's parent the user can manage,
+    never the user's own requests (four eyes)."""
     if not user.is_authenticated or user.role not in DECIDER_ROLES:
         return ExtraSessionRequest.objects.none()
     queryset = ExtraSessionRequest.objects.filter(status=ExtraSessionStatus.PENDING).select_related(
@@ -179,5 +188,6 @@ def pending_for_decision(user) -> QuerySet[ExtraSessionRequest]:
     return (
         authority.scope_queryset(user, queryset, "center__parent")
         .exclude(center_id=user.center_id)
+        .exclude(requested_by=user)
         .order_by("day", "pk")
     )

@@ -151,7 +151,7 @@ def build_template() -> bytes:
         f"2. 每个文件最多{MAX_ROWS}行。申报职业、申报等级和鉴定场次在上传页面选择，整个文件相同。",
         "3. 系统逐行校验身份证号校验位、出生年月和性别与身份证号是否一致、必填项、重复身份证号、已有申报及鉴定权限。",
         "4. 有错误的文件默认不导入任何数据；可修改后重新上传，或勾选“只导入正确的行”。",
-        "5. 导入后为“草稿”状态，需由鉴定机构采集照片、上传材料后提交审核。新考生可凭身份证号通过“找回密码”设置密码。",
+        "5. 导入后为“草稿”状态，需由鉴定机构采集照片、上传材料后提交审核。新考生账号没有密码，由鉴定机构在其申报审核页点击“重置考生密码”生成初始密码，当面告知考生。",
     ):
         notes.append([line])
     notes.column_dimensions["A"].width = 22
@@ -637,7 +637,7 @@ def _write(result: ImportResult, *, staff, occupation, level, target):
             username=fields["id_number"], id_number=fields["id_number"], full_name=fields["name"],
             phone=fields["phone"], role=Role.CANDIDATE, employer_name=fields["employer_name"], **row.affiliation,
         )
-        user.set_unusable_password()  # the candidate sets one through the password reset
+        user.set_unusable_password()  # the center gives one through 重置考生密码 (review detail)
         user.full_clean(exclude=["password", "region", "school", "employer_body", "center"],
                         validate_unique=False, validate_constraints=False)
         new_users.append(user)

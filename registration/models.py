@@ -328,6 +328,9 @@ class ExtraSessionRequest(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.CheckConstraint(condition=Q(expected_candidates__gt=0), name="extra_session_positive_count"),
+            # CAL-6: one pending request per center and day, even when two clerks submit at once.
+            models.UniqueConstraint(fields=["center", "day"], condition=Q(status="pending"),
+                                    name="extra_session_one_pending_per_center_day"),
         ]
 
     def __str__(self):

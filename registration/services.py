@@ -94,26 +94,32 @@ def transition(application: Application, to_status: str, *, actor, reason: str =
     """Move an application to `to_status` if the table allows it for this actor; audit it."""
     with transaction.atomic():
         locked = Application.objects.select_for_update(of=("self",)).select_related("center").get(pk=application.pk)
-        step = TRANSITIONS.get((locked.status, to_status))
-        if step is None:
-            raise ValidationError(
-                _("申报当前状态为“%(now)s”，不能变更为“%(to)s”。")
-                % {"now": locked.get_status_display(), "to": Status(to_status).label},
-                code="bad_transition",
-            )
-        who = _actor_kind(actor, locked)
-        if who not in step.by:
-            raise PermissionDenied(_("您无权执行“%(action)s”。") % {"action": step.action})
-        reason = (reason or "").strip()
-        if step.reason_required and not reason:
-            raise ValidationError(_("请填写“%(action)s”的原因。") % {"action": step.action}, code="reason_required")
-        ApplicationTransition.objects.create(
-            application=locked, from_status=locked.status, to_status=to_status, actor=actor, reason=reason
-        )
-        locked.status = to_status
-        locked.save(update_fields=["status", "updated_at"])
+        _apply_transition(locked, to_status, actor=actor, reason=reason)
     application.status = to_status
     return application
+
+
+def _apply_transition(locked: Application, to_status: str, *, actor, reason: str = "", also_save=()) -> None:
+    """The checks and the audit row of one transition, on a row the caller has locked. `also_save`
+    names other fields the caller changed, written in the same UPDATE."""
+    step = TRANSITIONS.get((locked.status, to_status))
+    if step is None:
+        raise ValidationError(
+            _("申报当前状态为“%(now)s”，不能变更为“%(to)s”。")
+            % {"now": locked.get_status_display(), "to": Status(to_status).label},
+            code="bad_transition",
+        )
+    who = _actor_kind(actor, locked)
+    if who not in step.by:
+        raise PermissionDenied(_("您无权执行“%(action)s”。") % {"action": step.action})
+    reason = (reason or "").strip()
+    if step.reason_required and not reason:
+        raise ValidationError(_("请填写“%(action)s”的原因。") % {"action": step.action}, code="reason_required")
+    ApplicationTransition.objects.create(
+        application=locked, from_status=locked.status, to_status=to_status, actor=actor, reason=reason
+    )
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at", *also_save])
 
 
 # --- Candidates -----------------------------------------------------------------------------
@@ -536,8 +542,7 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
         locked.eligibility = results
         locked.fee_due = fee_for(locked.occupation_id, locked.level, today)
         locked.submitted_at = timezone.now()
-        locked.save(update_fields=["eligibility", "fee_due", "submitted_at", "updated_at"])
-        transition(locked, Status.SUBMITTED, actor=actor)
+        _apply_transition(locked, Status.SUBMITTED, actor=actor, also_save=("eligibility", "fee_due", "submitted_at"))
         # robust: a broker outage must not undo a committed submission; the reconcile job catches up.
         transaction.on_commit(lambda: _enqueue_form_pdf(locked.pk), robust=True)
     return locked
@@ -711,3 +716,36 @@ def staff_entry_options(actor: User, candidate: User, occupation: Occupation, le
     raise ValidationError(
         _("%(center)s目前没有正在报名的鉴定场次。") % {"center": responsible.name}, code="no_open_appraisal"
     )
+
+
+# --- staff: password reset ---
+
+# Letters and digits without the look-alikes 0/O/o, 1/l/I/i: read out loud or copied from a screen.
+INITIAL_PASSWORD_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INITIAL_PASSWORD_LENGTH = 10
+
+
+def new_initial_password() -> str:
+    """A random 10-character password with at least one letter and one digit."""
+    from django.utils.crypto import get_random_string
+
+    while True:
+        password = get_random_string(INITIAL_PASSWORD_LENGTH, INITIAL_PASSWORD_CHARS)
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
+
+
+def reset_candidate_password(*, actor: User, candidate: User) -> str:
+    """The center gives a candidate a new password (imported candidates have none; others forget
+    theirs). Only center staff and province administrators who may act for the candidate (ORG-8:
+    their region, school or employer, or an application at a center in scope). Returns the new
+    password, to be shown once: it is stored only as a hash. Every session of the candidate ends."""
+    if not authority.can_manage_candidate(actor, candidate):
+        raise PermissionDenied(_("您无权为该考生重置密码。"))
+    password = new_initial_password()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=candidate.pk, role=Role.CANDIDATE)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+    candidate.password = locked.password
+    return password

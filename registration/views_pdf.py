@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from appraisal.idnumbers import sees_full_id_numbers
 from appraisal.models import Level, Role
 from registration import selectors
 from registration.models import Application, Status
@@ -31,7 +32,11 @@ def _pdf_response(stream, filename):
 @login_required
 @require_GET
 def application_pdf(request, pk):
-    """The stored PDF when it is up to date, else rendered now (and stored). 404 when not visible."""
+    """The stored PDF when it is up to date, else rendered now (and stored). 404 when not visible.
+    The form prints the full ID number: the candidate's own, or center staff and province
+    administrators in scope; examiners and HR officials get 403."""
+    if request.user.role != Role.CANDIDATE and not sees_full_id_numbers(request.user):
+        raise PermissionDenied(_("申报表载有完整身份证号，仅限考生本人和鉴定机构工作人员下载。"))
     application = selectors.application_for(request.user, pk)
     name = ensure_application_pdf(application)
     storage = Application._meta.get_field("form_pdf").storage
@@ -57,8 +62,9 @@ def _batch_error(request, message, status):
 @login_required
 @require_GET
 def batch_pdf(request):
-    """Staff print the forms of their review queue, filtered as the queue is, as one PDF."""
-    if request.user.role == Role.CANDIDATE:
+    """Staff print the forms of their review queue, filtered as the queue is, as one PDF. Center
+    staff and province administrators only: the forms print full ID numbers."""
+    if not sees_full_id_numbers(request.user):
         raise PermissionDenied(_("只有鉴定机构工作人员可以批量打印申报表。"))
     form = BatchFilterForm(request.GET)
     if not form.is_valid():

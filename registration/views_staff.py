@@ -11,11 +11,13 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.crypto import get_random_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal import authority
 from appraisal.idnumbers import birth_date as id_birth_date
 from appraisal.idnumbers import gender as id_gender
+from appraisal.idnumbers import sees_full_id_numbers
 from appraisal.models import EligibilityCondition, Level, Role, User
 from registration import selectors, services
 from registration.forms_staff import (
@@ -48,6 +51,16 @@ CHECK_LABELS = {
     "title": gettext_lazy("专业技术职称"), "conditions": gettext_lazy("申报条件"), "materials": gettext_lazy("申报材料"),
 }
 EXTENSIONS_BY_TYPE = {value: key for key, value in CONTENT_TYPES.items()}  # image/jpeg -> jpeg
+# ORG-8: a candidate found by their full ID number may be entered for by the clerk who found them,
+# for this long, through a signed token bound to both of them (never a bare, guessable number).
+ENTRY_TOKEN_SALT = "registration.views_staff.enter_application"
+ENTRY_TOKEN_MAX_AGE = 60 * 60
+
+
+def _no_store(response):
+    """Pages showing a password or personal data: never kept by a cache or the browser's history."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _require(user, roles):
@@ -127,6 +140,9 @@ def _detail_context(request, application, **forms):
     return {
         "application": application,
         "can_act": can_act,
+        # Examiners and HR officials read the review with a masked ID number and no files (ORG-8).
+        "full_id": sees_full_id_numbers(user),
+        "sees_files": sees_full_id_numbers(user),
         "can_pay": can_act and application.status in LIVE_STATUSES,
         "is_submitted": application.status == Status.SUBMITTED,
         "live_checks": live,
@@ -143,10 +159,27 @@ def _detail_context(request, application, **forms):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def review_detail(request, pk):
+    """One application's review; a POST with action=reset_password is the 重置考生密码 button."""
     _require(request.user, READERS)
     application = selectors.application_for(request.user, pk)
+    if request.method == "POST":
+        if request.POST.get("action") != "reset_password":
+            messages.error(request, _("未知的操作。"))
+            return redirect("registration:review_detail", pk=pk)
+        return _reset_password(request, application)
     return render(request, "registration/staff/detail.html", _detail_context(request, application))
+
+
+def _reset_password(request, application):
+    """重置考生密码: imported candidates have no password, others forget theirs. The new password is
+    shown once on this response, never stored readable, never put in a URL or the session."""
+    _require(request.user, CLERKS)
+    candidate = application.candidate
+    password = services.reset_candidate_password(actor=request.user, candidate=candidate)  # 403 out of scope
+    return _no_store(render(request, "registration/staff/password_reset.html",
+                            {"application": application, "candidate": candidate, "password": password}))
 
 
 DECISIONS = {
@@ -254,8 +287,12 @@ def submit_for_candidate(request, pk):
 
 @login_required
 def material_file(request, pk):
-    """An uploaded file, only for users who may see its application (404 otherwise, so a guessed
-    number reveals nothing); shown inline, never sniffed, never cached by shared caches."""
+    """An uploaded file, only for the candidate themself and for center staff and province
+    administrators who may see its application (404 otherwise, so a guessed number reveals nothing;
+    examiners and HR officials never open ID-card copies or other files); shown inline, never
+    sniffed, never cached by shared caches."""
+    if request.user.role != Role.CANDIDATE and not sees_full_id_numbers(request.user):
+        raise Http404(_("文件不存在或您无权查看。"))
     material = selectors.material_for(request.user, pk)
     extension = EXTENSIONS_BY_TYPE.get(material.content_type, "bin")
     response = FileResponse(
@@ -270,6 +307,36 @@ def material_file(request, pk):
 # --- Entry on a candidate's behalf (REG-3, ORG-7) -------------------------------------------
 
 
+def entry_url(user, candidate) -> str:
+    """Step two's address for a candidate the clerk has just found by ID number (or registered)."""
+    token = signing.dumps({"candidate": candidate.pk, "staff": user.pk}, salt=ENTRY_TOKEN_SALT)
+    return reverse("registration:enter_application", args=[candidate.pk]) + "?" + urlencode({"t": token})
+
+
+def _entry_candidate(request, candidate_pk):
+    """The candidate of step two, or 404 (ORG-8): only one the clerk may act for by scope
+    (authority.can_manage_candidate), or one they found by full ID number within the last hour
+    (the signed token of entry_url). Returns (candidate, token to carry on, or "")."""
+    candidate = get_object_or_404(
+        User.objects.select_related("region", "school", "employer_body"), pk=candidate_pk, role=Role.CANDIDATE
+    )
+    token = request.POST.get("t") or request.GET.get("t") or ""
+    if token:
+        try:
+            found = signing.loads(token, salt=ENTRY_TOKEN_SALT, max_age=ENTRY_TOKEN_MAX_AGE)
+        except signing.SignatureExpired:
+            found = "expired"
+        except signing.BadSignature:
+            found = None
+        if found == {"candidate": candidate.pk, "staff": request.user.pk}:
+            return candidate, token
+        if found == "expired" and not authority.can_manage_candidate(request.user, candidate):
+            return None, ""
+    if authority.can_manage_candidate(request.user, candidate):
+        return candidate, ""
+    raise Http404(_("考生不存在或您无权为其录入申报。"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enter_for_candidate(request):
@@ -281,15 +348,16 @@ def enter_for_candidate(request):
         new_form = NewCandidateForm(request.POST)
         if new_form.is_valid():
             data = new_form.cleaned_data
-            password = get_random_string(10, "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789")
+            password = services.new_initial_password()
             try:
                 candidate = services.register_candidate(password=password, **data)
             except ValidationError as exc:
                 _add_errors(new_form, exc)
             else:
                 # The only time the password is shown: it is not stored anywhere readable.
-                return render(request, "registration/staff/candidate_created.html",
-                              {"candidate": candidate, "password": password})
+                return _no_store(render(request, "registration/staff/candidate_created.html", {
+                    "candidate": candidate, "password": password, "entry_url": entry_url(request.user, candidate),
+                }))
         lookup = CandidateLookupForm({"id_number": request.POST.get("id_number", "")})
         lookup.is_valid()
     elif lookup.is_bound and lookup.is_valid():
@@ -302,8 +370,10 @@ def enter_for_candidate(request):
                 lookup.add_error("id_number", _("该身份证号已被非考生账号使用，请联系管理员。"))
             else:
                 new_form = NewCandidateForm(initial=NewCandidateForm.initial_for(request.user, id_number))
-    return render(request, "registration/staff/enter_lookup.html",
-                  {"lookup": lookup, "found": found, "new_form": new_form})
+    return render(request, "registration/staff/enter_lookup.html", {
+        "lookup": lookup, "found": found, "new_form": new_form,
+        "found_url": entry_url(request.user, found) if found else None,
+    })
 
 
 @login_required
@@ -312,12 +382,13 @@ def enter_application(request, candidate_pk):
     """Step two: choose what the candidate applies for, then fill the REG-1 form. Refused with the
     engine's reason when another center is responsible (ORG-7/ORG-8)."""
     _require(request.user, CLERKS)
-    candidate = get_object_or_404(
-        User.objects.select_related("region", "school", "employer_body"), pk=candidate_pk, role=Role.CANDIDATE
-    )
+    candidate, token = _entry_candidate(request, candidate_pk)
+    if candidate is None:
+        messages.error(request, _("查找结果已超过1小时，请重新按身份证号查找考生。"))
+        return redirect("registration:enter_for_candidate")
     source = request.POST if request.method == "POST" else request.GET
     choice = ChoiceForm(source if "occupation" in source else None)
-    context = {"candidate": candidate, "choice": choice, "refusal": None, "form": None}
+    context = {"candidate": candidate, "choice": choice, "refusal": None, "form": None, "token": token}
     if not choice.is_bound or not choice.is_valid():
         return render(request, "registration/staff/enter_application.html", context)
     occupation, level = choice.cleaned_data["occupation"], choice.cleaned_data["level"]

@@ -349,3 +349,17 @@ def test_cal3_home_page_constant_queries_whatever_the_number_of_days(
     assert all(item.deadline is not None for item in upcoming)
     assert text(response).count("农安县职业技能鉴定中心") >= 12  # every row rendered
     assert len(many_days) == len(one_day)
+
+
+def test_user_changes_own_password(client, db):
+    from appraisal.demo import DEMO_PASSWORD
+
+    assert client.login(username="candidate", password=DEMO_PASSWORD)
+    response = client.post("/password/", {"old_password": "wrong", "new_password1": "Nongan-2017-x",
+                                          "new_password2": "Nongan-2017-x"})
+    assert response.status_code == 200 and "旧密码" in response.content.decode()
+    response = client.post("/password/", {"old_password": DEMO_PASSWORD, "new_password1": "Nongan-2017-x",
+                                          "new_password2": "Nongan-2017-x"}, follow=True)
+    assert "密码已修改" in response.content.decode()
+    client.logout()
+    assert client.login(username="candidate", password="Nongan-2017-x")

@@ -382,7 +382,11 @@ def test_exam11_supervision_and_incidents(api, seated, session, make_application
     assert response.status_code == 400 and "kind" in response.json()
     response = post(client, url, {"application": seated[0].pk, "kind": "device", "measure": "subject_void",
                                   "description": "理论考试中使用手机"})
+    assert response.status_code == 400 and "subject" in response.json()  # EXAM-11: the void subject is named
+    response = post(client, url, {"application": seated[0].pk, "kind": "device", "measure": "subject_void",
+                                  "subject": "theory", "description": "理论考试中使用手机"})
     assert response.status_code == 201 and response.json()["measure_display"] == "该科目成绩无效"
+    assert response.json()["subject_display"] == "理论知识"
     assert [row["application"] for row in client.get(url).json()] == [seated[0].pk]
 
 

@@ -238,15 +238,18 @@ def test_exam11_incident_for_candidate_not_in_session_refused_in_chinese(as_user
     session, other, mine, theirs = two_sessions
     client = as_user("staff_nongan")
     url = reverse("exams:incident_add", args=[session.pk])
-    data = {"inc-kind": "device", "inc-measure": "subject_void", "inc-description": "考试中使用手机"}
+    data = {"inc-kind": "device", "inc-measure": "subject_void", "inc-subject": "theory", "inc-description": "考试中使用手机"}
     response = client.post(url, {**data, "inc-ticket_number": theirs.ticket_number})
     assert response.status_code == 400 and "该考生不在本场次" in text(response)
     response = client.post(url, {**data, "inc-ticket_number": "00000000000"})
     assert response.status_code == 400 and "不存在" in text(response)
+    response = client.post(url, {**data, "inc-subject": "", "inc-ticket_number": mine.ticket_number})
+    assert response.status_code == 400 and "请选择成绩无效的科目" in text(response)
     assert not DisciplineIncident.objects.exists()
     response = client.post(url, {**data, "inc-ticket_number": f" {mine.ticket_number} "}, follow=True)
     page = text(response)
     assert "违纪情况" in page and "使用通讯工具" in page and "该科目成绩无效" in page and mine.ticket_number in page
+    assert '<td data-label="涉及科目">理论知识</td>' in page
     incident = DisciplineIncident.objects.get()
     assert incident.application_id == mine.application_id and incident.session_id == session.pk
 

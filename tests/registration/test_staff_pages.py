@@ -5,6 +5,7 @@ audit, the permission-checked file viewer, fee payment (FEE-1), entry on a candi
 import datetime
 import re
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -357,6 +358,12 @@ def entry_post(user_id_number, target_key, occupation, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def found_by_id_number(client, candidate):
+    """Step two's address and its signed token after the clerk looked the candidate up (ORG-8)."""
+    url = urlsplit(client.get(ENTER, {"id_number": candidate.id_number}).context["found_url"])
+    return url.path, {"t": parse_qs(url.query)["t"][0]}
+
+
 def test_reg3_staff_register_candidate_enter_capture_photo_and_submit(client_for, centers, occupation, open_day,
                                                                       demo_user):
     staff = demo_user("staff_nongan")
@@ -446,14 +453,16 @@ def test_org8_staff_refused_when_another_center_is_responsible(client_for, cente
     yushu_candidate = make_candidate(centers["yushu"], 31, "榆树新考生")
     open_day(centers["yushu"])
     repair = occupation("汽车维修工")
-    step = reverse("registration:enter_application", args=[yushu_candidate.pk])
     client = client_for("staff_nongan")
-    response = client.get(step, {"occupation": repair.pk, "level": 5})
+    # Out of nongan's scope: reachable only after looking the candidate up by full ID number.
+    step, token = found_by_id_number(client, yushu_candidate)
+    response = client.get(step, {"occupation": repair.pk, "level": 5, **token})
     refusal = response.context["refusal"]
     assert "农安县职业技能鉴定中心只负责本县（市）考生" in refusal
     assert "该考生应由榆树市职业技能鉴定中心受理" in refusal
     assert response.context["form"] is None
-    client.post(step, entry_post(yushu_candidate.id_number, "ScheduledAppraisalDay:1", repair, name="榆树新考生"))
+    client.post(step, {**entry_post(yushu_candidate.id_number, "ScheduledAppraisalDay:1", repair, name="榆树新考生"),
+                       **token})
     assert not Application.objects.filter(candidate=yushu_candidate).exists()
 
 
@@ -475,8 +484,9 @@ def test_org7_school_body_refuses_a_candidate_who_is_not_its_student(client_for,
     open_day(centers["nongan"])
     repair = occupation("汽车维修工")
     client = client_for("staff_school")
-    step = reverse("registration:enter_application", args=[candidate.pk])
-    response = client.get(step, {"occupation": repair.pk, "level": 5})
+    # Not the school's student: reachable only after looking the candidate up by full ID number.
+    step, token = found_by_id_number(client, candidate)
+    response = client.get(step, {"occupation": repair.pk, "level": 5, **token})
     assert "长春职业技术学院职业技能鉴定所仅受理本校学生报名。" in response.context["refusal"]
     assert "长春职业技术学院职业技能鉴定所仅受理本校学生报名。" in response.content.decode()
     assert not Application.objects.filter(candidate=candidate).exists()

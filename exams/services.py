@@ -174,6 +174,21 @@ def eligible_applications(session: ExamSession):
     )
 
 
+def _lock_eligible(session: ExamSession, candidates) -> list[Application]:
+    """Lock the applications about to be seated and keep those still approved and paid: a clerk
+    marking one unpaid meanwhile either waits and then sees the seat, or wins and it is not seated
+    (FEE-1). PostgreSQL cannot lock across the outer join that finds unseated ones, hence two steps."""
+    ids = [a.pk for a in candidates]
+    if not ids:
+        return []
+    locked = set(
+        Application.objects.select_for_update()
+        .filter(pk__in=ids, status=Status.APPROVED, fee_paid=True)
+        .values_list("pk", flat=True)
+    )
+    return [a for a in candidates if a.pk in locked]
+
+
 def ticket_number(session: ExamSession, room_index: int, seat_number: int) -> str:
     return f"{session.day:%y}{session.pk:07d}{room_index:02d}{seat_number:03d}"
 
@@ -257,7 +272,7 @@ def assign_seats_automatically(*, session: ExamSession, actor) -> SeatingResult:
             for seat in range(1, room.capacity + 1)
             if seat not in taken.get(room.pk, ())
         ]
-        applications = list(eligible_applications(session))
+        applications = _lock_eligible(session, eligible_applications(session))
         examiners = list(
             User.objects.filter(assignments__session=session).select_related("employer_body", "school")
         )
@@ -296,7 +311,7 @@ def assign_seat(*, session: ExamSession, application: Application, room: Room, s
                 _("座位号必须在1到%(capacity)d之间（%(room)s共%(capacity)d个考位）。")
                 % {"capacity": room.capacity, "room": room.name}
             ]})
-        if not eligible_applications(session).filter(pk=application.pk).exists():
+        if not _lock_eligible(session, eligible_applications(session).filter(pk=application.pk)):
             raise ValidationError(_("该考生不符合本场次的编排条件（须审核通过、已缴费、职业等级一致且尚未编排）。"))
         examiners = list(User.objects.filter(assignments__session=session).select_related("employer_body", "school"))
         conflict = _recusal_conflicts(examiners, [application.candidate]).get(application.candidate_id)

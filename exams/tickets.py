@@ -15,9 +15,7 @@ the caller's business (exams.views_papers goes through exams.selectors).
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 from collections.abc import Iterable, Mapping
 
 from django.core.files.base import ContentFile
@@ -36,7 +34,6 @@ from registration.pdf import _photo_data_uri
 TEMPLATE = "pdf/admission_ticket.html"
 STYLESHEETS = ("pdf/base.css", "pdf/admission_ticket.css")
 TICKET_DIR = "tickets"
-PAUSE_GC_FROM = 50  # tickets in one render: see _collector_paused
 
 # 考场规则 printed on every ticket (EXAM-4; the notice's examination discipline).
 RULES = (
@@ -150,23 +147,7 @@ def render_tickets(seats: Iterable[SeatAssignment], *, photos: Mapping[int, byte
     tickets = [ticket_context(seat, photo=photos.get(seat.application_id), exempt=exempt.get(seat.application_id, ()))
                for seat in seats]
     html = render_to_string(TEMPLATE, {"tickets": tickets, "rules": RULES})
-    with _collector_paused() if len(tickets) >= PAUSE_GC_FROM else contextlib.nullcontext():
-        return render_pdf(html, stylesheets=STYLESHEETS)
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """WeasyPrint builds millions of short-lived objects for a long document, and Python's cyclic
-    garbage collector keeps re-scanning them: pausing it during a batch render is about 1.5x faster
-    for 200+ pages (benchmarks/bench_tickets.py). Whatever garbage is left is collected afterwards.
-    Process-wide, but only ever re-enabled by the caller that paused it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return render_pdf(html, stylesheets=STYLESHEETS)  # pauses the garbage collector while rendering
 
 
 def render_ticket(seat: SeatAssignment) -> bytes:

@@ -4,6 +4,7 @@ authority check. Thin: reads come from selectors, decisions from the authority e
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -25,10 +26,18 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": "您的旧密码不正确，请重新输入。",
+    }
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Everyone changes their own password, e.g. the initial one a center gave a candidate."""
 
     template_name = "appraisal/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):

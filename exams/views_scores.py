@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -267,4 +268,5 @@ def my_scores(request):
         results.append(entry)
     waiting = [seat for seat in selectors.candidate_seats(request.user)
                if seat.application_id not in published and not seat.session.is_published]
-    return render(request, "exams/candidate/scores.html", {"results": results, "waiting": waiting})
+    return render(request, "exams/candidate/scores.html",
+                  {"results": results, "waiting": waiting, "today": timezone.localdate()})

@@ -29,7 +29,7 @@ def test_candidate_changes_password_on_a_phone_and_logs_in_with_it(phone_page, l
 
     # A wrong old password: refused in Chinese, the password unchanged.
     fill_change_form(page, "not-my-password", NEW_PASSWORD)
-    expect(page.get_by_role("alert")).to_have_text("你的旧密码不正确。请重新输入。")
+    expect(page.get_by_role("alert")).to_have_text("您的旧密码不正确，请重新输入。")
     # The two new passwords must match.
     fill_change_form(page, DEMO_PASSWORD, NEW_PASSWORD, confirm=NEW_PASSWORD + "x")
     expect(page.get_by_role("alert")).to_have_text("输入的两个密码不一致。")

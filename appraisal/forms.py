@@ -3,7 +3,34 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import Center, CenterKind, Level, Occupation
-from appraisal.workdays import MAX_EXTENSION_DAYS, registration_deadline
+from appraisal.selectors import short_center_name
+from appraisal.workdays import MAX_EXTENSION_DAYS, CalendarUnknown, registration_deadline
+
+REGION_KINDS = (CenterKind.CITY, CenterKind.COUNTY, CenterKind.EXPANDED_COUNTY)
+
+
+def _code_order(center):
+    return (center.division_code is None, center.division_code or "", center.name)
+
+
+def grouped_region_choices(centers, empty_label=None):
+    """Regions for a <select>: cities in division code order, each an <optgroup> with its city
+    proper first and then its counties (the sign-up page and the authority check share it)."""
+    centers = sorted(centers, key=_code_order)
+    cities = [c for c in centers if c.kind == CenterKind.CITY]
+    counties = {}
+    for center in centers:
+        if center.kind != CenterKind.CITY:
+            counties.setdefault(center.parent_id, []).append(center)
+    choices = [("", empty_label or _("请选择所在地区"))]
+    for city in cities:
+        options = [(city.pk, _("%(city)s本级（市区）") % {"city": short_center_name(city.name)})]
+        options += [(c.pk, short_center_name(c.name)) for c in counties.pop(city.pk, [])]
+        choices.append((short_center_name(city.name), options))
+    orphans = sorted((c for group in counties.values() for c in group), key=_code_order)
+    if orphans:  # a county whose city is not in the list: still selectable
+        choices.append((_("其他"), [(c.pk, short_center_name(c.name)) for c in orphans]))
+    return choices
 
 
 class DeadlineForm(forms.Form):
@@ -18,12 +45,21 @@ class DeadlineForm(forms.Form):
         error_messages={"invalid_choice": _("报名截止只能延长0、1或2个工作日。")},
     )
 
+    def __init__(self, *args, public=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.public = public  # visitors and candidates: no hint about the staff's 工作日调整 screen
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
         try:
             cleaned["deadline"] = registration_deadline(cleaned["appraisal_day"], cleaned["extension_days"])
+        except CalendarUnknown as exc:
+            if not self.public:
+                raise ValidationError(exc.messages) from exc
+            first_sentence = exc.messages[0].split("。", 1)[0] + "。"  # "2035年的法定节假日尚未维护，无法计算工作日。"
+            raise ValidationError(first_sentence + _("报名截止日在该年度法定节假日安排公布后计算。")) from exc
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
         return cleaned
@@ -34,7 +70,7 @@ class AuthorityCheckForm(forms.Form):
 
     region = forms.ModelChoiceField(
         label=_("考生所在地区"),
-        queryset=Center.objects.filter(kind__in=[CenterKind.CITY, CenterKind.COUNTY, CenterKind.EXPANDED_COUNTY]),
+        queryset=Center.objects.filter(kind__in=REGION_KINDS).order_by("division_code", "name"),
         required=False,
         empty_label=_("（未填写）"),
     )
@@ -48,9 +84,17 @@ class AuthorityCheckForm(forms.Form):
         required=False,
         empty_label=_("（无）"),
     )
-    occupation = forms.ModelChoiceField(label=_("申报职业"), queryset=Occupation.objects.order_by("category", "name"))
+    occupation = forms.ModelChoiceField(
+        label=_("申报职业"), queryset=Occupation.objects.order_by("category", "name"), empty_label=_("请选择职业"),
+        error_messages={"required": _("请选择申报职业。"), "invalid_choice": _("请选择有效的申报职业。")},
+    )
     level = forms.TypedChoiceField(label=_("申报等级"), coerce=int, choices=Level.choices)
     retake = forms.BooleanField(label=_("补考（国务院取消的职业）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        region.widget.choices = grouped_region_choices(region.queryset, empty_label=region.empty_label)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,13 +4,14 @@ authority engine (ORG-8)."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from appraisal import authority
 from appraisal.models import (
     Center,
+    CenterKind,
     Occupation,
     RetakeDay,
     Role,
@@ -25,6 +26,14 @@ class UpcomingDay:
     scheduled: ScheduledAppraisalDay
     deadline: datetime.date | None  # None when the calendar for that year is not maintained
     registration_open: bool
+
+    @property
+    def status(self) -> str:
+        """"open" (报名中), "closed" (已截止) or "pending" (待公布: the deadline cannot be computed
+        until the year's statutory holidays are published)."""
+        if self.deadline is None:
+            return "pending"
+        return "open" if self.registration_open else "closed"
 
 
 def centers_for(user) -> QuerySet[Center]:
@@ -74,3 +83,70 @@ def upcoming_retake_days(*, today: datetime.date) -> QuerySet[RetakeDay]:
 
 def occupations() -> QuerySet[Occupation]:
     return Occupation.objects.prefetch_related("levels").order_by("category", "code", "name")
+
+
+# --- The public calendar: every center's upcoming scheduled days (CAL-3) -----------------------
+
+PUBLIC_DAYS_AHEAD = 60
+CENTER_SUFFIX = "职业技能鉴定中心"
+
+
+@dataclass
+class CityDays:
+    """One city's (or the province level's) upcoming days on the public calendar."""
+
+    city: Center | None  # None: the province center and the bodies directly under it
+    label: str
+    days: list[UpcomingDay] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for item in self.days if item.status == "open")
+
+
+def short_center_name(name: str) -> str:
+    """长春市职业技能鉴定中心 -> 长春市: the place, for lists that are about places."""
+    return name.removesuffix(CENTER_SUFFIX) or name
+
+
+def public_cities() -> QuerySet[Center]:
+    """The prefecture-level centers a visitor can filter the public calendar by, in code order."""
+    return Center.objects.filter(kind=CenterKind.CITY, is_active=True).order_by(
+        F("division_code").asc(nulls_last=True), "name"
+    )
+
+
+def _city_of(center: Center) -> Center | None:
+    if center.kind == CenterKind.CITY:
+        return center
+    parent = center.parent
+    return parent if parent is not None and parent.kind == CenterKind.CITY else None
+
+
+def public_upcoming_days(
+    *, today: datetime.date, days_ahead: int = PUBLIC_DAYS_AHEAD, city: Center | None = None
+) -> list[CityDays]:
+    """Public (no user): the scheduled appraisal days of all active centers from today through
+    `days_ahead` days ahead, with registration deadlines and status, grouped by city in division
+    code order (the province level first). One query for the days, plus at most one per calendar
+    year for the working-day overrides (usually cached), whatever the number of days."""
+    queryset = ScheduledAppraisalDay.objects.filter(
+        day__gte=today, day__lte=today + datetime.timedelta(days=days_ahead), center__is_active=True
+    ).select_related("center__parent")
+    if city is not None:
+        queryset = queryset.filter(Q(center=city) | Q(center__parent=city))
+    ordered = queryset.order_by("day", F("center__division_code").asc(nulls_last=True), "center__name")
+    items = _with_deadlines(ordered, today)
+    groups: dict[int | None, CityDays] = {}
+    for item in items:
+        owner = _city_of(item.scheduled.center)
+        key = owner.pk if owner else None
+        if key not in groups:
+            label = short_center_name(owner.name) if owner else "省级及直属鉴定机构"
+            groups[key] = CityDays(owner, label)
+        groups[key].days.append(item)
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.city is not None, g.city is not None and g.city.division_code is None,
+                       g.city.division_code or "" if g.city else "", g.label),
+    )

@@ -25,6 +25,13 @@ class LoginView(auth_views.LoginView):
     template_name = "appraisal/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # LoginView puts the host name in `site_name`; the pages show the system's name there.
+        context.pop("site_name", None)
+        context.pop("site", None)
+        return context
+
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     error_messages = {
@@ -78,16 +85,28 @@ def home(request):
 
 
 def calendar(request):
-    """Public: the unified appraisal dates, retake days, and a registration-deadline calculator."""
+    """Public: every center's scheduled days of the next 60 days with their registration
+    deadlines (CAL-3; filterable by city), the unified appraisal dates, retake days, and a
+    registration-deadline calculator. A constant number of queries whatever the number of days."""
     today = timezone.localdate()
-    form = DeadlineForm(request.GET or None)
+    user = request.user
+    is_staff_user = user.is_authenticated and user.role != Role.CANDIDATE
+    asked = "appraisal_day" in request.GET or "extension_days" in request.GET
+    form = DeadlineForm(request.GET if asked else None, public=not is_staff_user)
     deadline = form.cleaned_data["deadline"] if form.is_bound and form.is_valid() else None
+    cities = list(selectors.public_cities())
+    city = next((c for c in cities if str(c.pk) == request.GET.get("city", "")), None)
     return render(
         request,
         "appraisal/calendar.html",
         {
             "form": form,
             "deadline": deadline,
+            "cities": cities,
+            "city": city,
+            "days_ahead": selectors.PUBLIC_DAYS_AHEAD,
+            "day_groups": selectors.public_upcoming_days(today=today, city=city),
+            "is_staff_user": is_staff_user,
             "unified": selectors.upcoming_unified_appraisals(today=today, limit=8),
             "retake_days": selectors.upcoming_retake_days(today=today),
         },

@@ -640,9 +640,19 @@ def check_recusal(actor, candidate, relations: set) -> None:
         raise PermissionDenied(reason)
 
 
+def check_exam_held(session, *, doing) -> None:
+    """Nothing is marked or published before the exam has taken place."""
+    if timezone.localdate() < session.day:
+        raise ValidationError(
+            _("考试尚未举行（考试日期%(day)s），不能%(doing)s。") % {"day": session.day.isoformat(), "doing": doing},
+            code="exam_not_held",
+        )
+
+
 def check_open_for_marking(session) -> None:
     if session.is_published:
         raise ValidationError(_("成绩已发布，不能直接修改；请提交成绩更正申请，由上级审批。"))
+    check_exam_held(session, doing=_("录入成绩"))
 
 
 def check_subject(application, subject, to_take) -> None:
@@ -748,6 +758,7 @@ def publish_session(*, session: ExamSession, actor) -> ExamSession:
         session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
         if session.is_published:
             raise ValidationError(_("本场次成绩已发布。"))
+        check_exam_held(session, doing=_("发布成绩"))
         lacking = missing_scores(session)
         if lacking:
             names = "、".join(a.name for a, _subjects in lacking[:10])
@@ -904,3 +915,19 @@ def seated_guard(application: Application) -> str | None:
     if seat is None:
         return None
     return _("该考生已编排考位（准考证号%(ticket)s），不能改为未缴费；请先取消考位编排。") % {"ticket": seat.ticket_number}
+
+
+# --- REG-1: published scores printed on the 申报表 (registered in exams/apps.py) ---
+
+FORM_SCORE_CELLS = {Subject.THEORY: "theory_score", Subject.SKILL: "skill_score", Subject.REVIEW: "review_score"}
+
+
+def published_scores_for_forms(applications) -> dict[int, dict]:
+    """{application pk: {"theory_score": "85.5", ...}} for the scores of published sessions, one query."""
+    cells: dict[int, dict] = {}
+    scores = Score.objects.filter(
+        application_id__in=[a.pk for a in applications], session__status=SessionStatus.PUBLISHED
+    ).values_list("application_id", "subject", "value")
+    for application_id, subject, value in scores:
+        cells.setdefault(application_id, {})[FORM_SCORE_CELLS[subject]] = str(value)
+    return cells

@@ -10,30 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appraisal.forms import REGION_KINDS, grouped_region_choices
+from appraisal.idnumbers import normalize_id_number
 from appraisal.models import Center, CenterKind, Level, Occupation, OccupationStatus, User
 from registration.models import Application, MaterialKind
-
-REGION_KINDS = (CenterKind.CITY, CenterKind.COUNTY, CenterKind.EXPANDED_COUNTY)
-
-
-def _code_order(center):
-    return (center.division_code is None, center.division_code or "", center.name)
-
-
-def grouped_region_choices(centers):
-    """Cities (by division code), each with its city proper first and then its counties."""
-    centers = sorted(centers, key=_code_order)
-    cities = [c for c in centers if c.kind == CenterKind.CITY]
-    counties = {}
-    for center in centers:
-        if center.kind != CenterKind.CITY:
-            counties.setdefault(center.parent_id, []).append(center)
-    choices = [("", _("请选择所在地区"))]
-    for city in cities:
-        options = [(city.pk, _("%(city)s本级（市区）") % {"city": city.name.removesuffix("职业技能鉴定中心")})]
-        options += [(c.pk, c.name.removesuffix("职业技能鉴定中心")) for c in counties.get(city.pk, [])]
-        choices.append((city.name.removesuffix("职业技能鉴定中心"), options))
-    return choices
 
 
 class SignupForm(forms.Form):
@@ -84,12 +64,23 @@ class SignupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].widget.choices = grouped_region_choices(self.fields["region"].queryset)
+        # Required unless the candidate picks a school or an employer body instead (checked in clean()).
+        self.fields["region"].show_required = True
 
     def clean_id_number(self):
-        return self.cleaned_data["id_number"].strip().upper()
+        """REG-5 on the first submit, with the other fields' errors: checksum, birth date, already
+        registered. services.register_candidate checks again (and is the one that saves)."""
+        id_number = normalize_id_number(self.cleaned_data["id_number"].strip().upper())
+        if User.objects.filter(Q(id_number=id_number) | Q(username=id_number)).exists():
+            raise ValidationError(_("该身份证号已注册，请直接登录。"), code="registered")
+        return id_number
 
     def clean(self):
         cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("region", "school", "employer_body")) and not any(
+            name in self.errors for name in ("region", "school", "employer_body")
+        ):
+            self.add_error("region", _("请选择所在地区。"))
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("两次输入的密码不一致。"))

@@ -90,7 +90,22 @@ def _photo_data_uri(content: bytes | None) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
-def form_context(application: Application, photo: bytes | None = None) -> dict:
+# REG-1's cells filled later (鉴定成绩, 证书编号) come from later steps, which registration cannot
+# import: each registers a function taking a list of applications and returning {pk: {cell: text}}
+# (exams fills the scores once published, in exams/apps.py).
+FORM_FILLERS: list = []
+
+
+def later_filled(applications: list[Application]) -> dict[int, dict]:
+    values: dict[int, dict] = {}
+    saved = [a for a in applications if a.pk]
+    for filler in FORM_FILLERS:
+        for pk, cells in (filler(saved) if saved else {}).items():
+            values.setdefault(pk, {}).update(cells)
+    return values
+
+
+def form_context(application: Application, photo: bytes | None = None, later: dict | None = None) -> dict:
     """What one form prints, as display strings (the template stays free of logic)."""
     a = application
     issuer = " ".join(part for part in (a.held_certificate_issuer, _month(a.held_certificate_date)) if part)
@@ -112,7 +127,7 @@ def form_context(application: Application, photo: bytes | None = None) -> dict:
         "level": Level.short_label(a.level) if a.level else "",
         "years_in_occupation": f"{a.years_in_occupation}年" if a.years_in_occupation is not None else "",
         "work_history": (a.work_history or "").strip(),
-        # Filled later (exams and certificates apps): printed empty for now.
+        # Filled later by the exams and certificates apps (FORM_FILLERS), empty until then.
         "theory_score": "", "skill_score": "", "review_score": "", "certificate_number": "",
         "center_opinion": a.center_opinion,
         "center_opinion_date": _day(a.center_opinion_date),
@@ -120,6 +135,7 @@ def form_context(application: Application, photo: bytes | None = None) -> dict:
         "hr_opinion_date": _day(a.hr_opinion_date),
         "photo": _photo_data_uri(photo),
     }
+    values.update(later or {})
     values["fit"] = {
         "name": _fit(values["name"], 10),
         "employer": _fit(values["employer"], 36),
@@ -166,7 +182,8 @@ def render_application_forms(applications: Iterable[Application], *, photos: Map
     if photos is None:
         materials = _photo_materials(applications)
         photos = {pk: _read(m) for pk, m in materials.items()}
-    forms = [form_context(a, photos.get(a.pk)) for a in applications]
+    later = later_filled(applications)
+    forms = [form_context(a, photos.get(a.pk), later.get(a.pk)) for a in applications]
     html = render_to_string(TEMPLATE, {"forms": forms})
     return render_pdf(html, stylesheets=STYLESHEETS)
 
@@ -190,9 +207,10 @@ def _template_version() -> str:
     return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
-def pdf_name(application: Application, photo: Material | None) -> str:
+def pdf_name(application: Application, photo: Material | None, later: dict | None = None) -> str:
     """The storage name of the PDF of this exact content: forms/application-<pk>-<fingerprint>.pdf."""
     printed = {field: getattr(application, field) for field in PRINTED_FIELDS}
+    printed["later"] = later if later is not None else later_filled([application]).get(application.pk, {})
     printed["photo"] = photo.sha256 if photo else ""
     printed["template"] = _template_version()
     digest = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -257,10 +275,11 @@ def print_application_forms(applications: Iterable[Application]) -> bytes:
     if not applications:
         raise ValueError("no application to print")
     photos = _photo_materials(applications)
+    later = later_filled(applications)  # one query per filler for the whole batch
     storage = _storage()
 
     def stored_pdf(application):
-        expected = pdf_name(application, photos.get(application.pk))
+        expected = pdf_name(application, photos.get(application.pk), later.get(application.pk, {}))
         current = application.form_pdf.name if application.form_pdf else ""
         name = expected if current == expected and storage.exists(expected) else store_application_pdf(application.pk)
         with storage.open(name, "rb") as handle:

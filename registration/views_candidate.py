@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appraisal import idnumbers
 from appraisal.models import Level, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal
 from appraisal.workdays import CalendarUnknown
 from registration import selectors, services
 from registration.forms_candidate import ApplicationForm, ChooseForm, MaterialUploadForm, SignupForm
-from registration.models import ApplicationTransition, MaterialKind, Status
+from registration.models import LIVE_STATUSES, ApplicationTransition, MaterialKind, Status
 
 TARGET_KINDS = {"unified": UnifiedAppraisal, "day": ScheduledAppraisalDay, "retake": RetakeDay}
 IMAGE_TYPES = "image/jpeg,image/png"
@@ -58,6 +59,34 @@ def target_key(target) -> str:
         if isinstance(target, model):
             return f"{key}-{target.pk}"
     raise TypeError(target)
+
+
+def _already_applied(user, occupation, level, retake) -> dict[str, int]:
+    """REG-5 on step one: the options (by target key) the candidate already holds a live
+    application for, with that application's id; the service refuses them again on saving.
+    A retake is once per occupation, whatever the day (the model's constraints say the same)."""
+    live = selectors.applications_for(user).filter(
+        occupation=occupation, status__in=[s.value for s in LIVE_STATUSES]
+    ).select_related(None).only("id", "level", "is_retake", "unified_appraisal_id", "scheduled_day_id", "retake_day_id")
+    taken = {}
+    for application in live:
+        if retake and application.is_retake:
+            taken["retake"] = application.pk
+        elif not retake and not application.is_retake and application.level == level:
+            if application.scheduled_day_id:
+                taken[f"day-{application.scheduled_day_id}"] = application.pk
+            elif application.unified_appraisal_id:
+                taken[f"unified-{application.unified_appraisal_id}"] = application.pk
+    return taken
+
+
+def _identity_initial(id_number) -> dict:
+    """性别 and 出生年月 as the ID number states them (REG-5 checks they agree)."""
+    try:
+        id_number = idnumbers.normalize_id_number(id_number)
+    except ValidationError:
+        return {}
+    return {"gender": idnumbers.gender(id_number), "birth_month": idnumbers.birth_date(id_number).replace(day=1)}
 
 
 # --- Sign-up --------------------------------------------------------------------------------
@@ -126,10 +155,12 @@ def apply(request):
         return render(request, "registration/candidate/apply.html", context, status=400)
     context["choice"] = choice
     context["level_label"] = Level(level).label
+    taken = _already_applied(user, occupation, level, retake)
     context["options"] = [
         {"key": target_key(target), "target": target, "center": center, "window": window,
          "date": getattr(target, "day", None) or getattr(target, "first_day", None),
-         "is_day": isinstance(target, ScheduledAppraisalDay)}
+         "is_day": isinstance(target, ScheduledAppraisalDay),
+         "applied": taken.get("retake") if retake else taken.get(target_key(target))}
         for target, center, window in choice.options
     ]
     key = data.get("target")
@@ -140,8 +171,17 @@ def apply(request):
     if picked is None:
         choose.add_error(None, _("所选鉴定不存在或已截止报名，请重新选择。"))
         return render(request, "registration/candidate/apply.html", context, status=400)
+    if picked["applied"] and request.method == "GET":
+        # Refused before the REG-1 form: nothing to fill in that could not be saved. (A form posted
+        # from another tab meanwhile gets the same message from the service, on the form.)
+        choose.add_error(None, _("同一职业只能申报一次补考。") if retake else _(
+            "您已申报过本次鉴定的该职业、等级，不能重复申报。"
+        ))
+        context["applied_url"] = reverse("registration:application_detail", args=[picked["applied"]])
+        return render(request, "registration/candidate/apply.html", context, status=400)
     context["target"] = picked
-    initial = {"name": user.full_name, "phone": user.phone, "employer_name": user.employer_name}
+    initial = {"name": user.full_name, "phone": user.phone, "employer_name": user.employer_name,
+               **_identity_initial(user.id_number)}
     form = ApplicationForm(
         request.POST if request.method == "POST" else None, initial=initial, retake=retake, id_number=user.id_number
     )
@@ -192,13 +232,19 @@ def _detail_context(request, application, upload_errors=None):
     except CalendarUnknown:
         window = None
     targets = services.allowed_targets(application.status)
+    transitions = list(application.transitions.all())
+    decision_reason = ""
+    if application.status in (Status.RETURNED, Status.REJECTED):
+        reasons = [t for t in transitions if t.to_status == application.status and t.reason]
+        decision_reason = max(reasons, key=lambda t: (t.at, t.pk)).reason if reasons else ""
     return {
         "application": application,
+        "decision_reason": decision_reason,
         "checks": checks,
         "checks_live": live,
         "missing": [c["message"] for c in checks if not c["ok"]] if live else [],
         "materials": rows,
-        "transitions": application.transitions.all(),
+        "transitions": transitions,
         "window": window,
         "can_submit": Status.SUBMITTED in targets,
         "can_edit": application.is_editable,
@@ -266,6 +312,11 @@ def material_upload(request, pk):
         return redirect(reverse("registration:application_detail", args=[application.pk]) + "#materials")
     application = selectors.application_for(user, pk)
     context = _detail_context(request, application, upload_errors={kind: errors})
+    # On a phone the page is long: the reason goes on top (like a message) and in the material's
+    # block, where the form's #material-<kind> anchor lands, with its file input focused.
+    context["upload_failed"] = {"reasons": errors, "kind": kind}
+    if kind in MaterialKind.values:
+        context["upload_failed"]["label"] = MaterialKind(kind).label
     if kind not in {row["kind"] for row in context["materials"]}:
         context["upload_errors"] = errors
     return render(request, "registration/candidate/detail.html", context, status=400)

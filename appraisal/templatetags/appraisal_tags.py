@@ -1,6 +1,7 @@
 from django import template
 
 from appraisal.idnumbers import mask_id_number
+from appraisal.selectors import short_center_name
 
 register = template.Library()
 
@@ -16,3 +17,9 @@ def weekday_cn(day):
 @register.filter
 def masked_id(value):
     return mask_id_number(value)
+
+
+@register.filter
+def place_name(center_name):
+    """农安县职业技能鉴定中心 -> 农安县: a center's name where the page speaks of a place."""
+    return short_center_name(center_name) if center_name else ""

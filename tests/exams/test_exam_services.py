@@ -315,3 +315,42 @@ def test_fee1_seated_candidate_cannot_be_marked_unpaid(session, make_application
         registration_services.record_payment(application, actor=staff, paid=False)
     application.refresh_from_db()
     assert application.fee_paid
+
+
+def test_exam6_no_scores_and_no_publication_before_the_exam(site, centers, demo_user, make_applications, examiner):
+    from django.utils import timezone
+
+    from tests.registration.conftest import ensure_calendar_known
+
+    staff = demo_user("staff_nongan")
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    ensure_calendar_known(future.year)
+    day = services.ScheduledAppraisalDay.objects.create(center=centers["nongan"], day=future)
+    session = services.schedule_session(actor=staff, center=centers["nongan"], site=site,
+                                        occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=day)
+    (application,) = make_applications(1)
+    services.Application.objects.filter(pk=application.pk).update(scheduled_day=day)
+    ExaminerQualification.objects.filter(examiner=examiner).update(valid_until=future + datetime.timedelta(days=365))
+    services.assign_seats_automatically(session=session, actor=staff)
+    services.assign_examiner(session=session, examiner=examiner, actor=staff)
+    with pytest.raises(ValidationError, match="考试尚未举行"):
+        services.enter_score(application=application, subject=Subject.THEORY, value="80", actor=examiner)
+    with pytest.raises(ValidationError, match="考试尚未举行"):
+        services.publish_session(session=session, actor=staff)
+    assert not Score.objects.filter(application=application).exists()
+
+
+def test_reg1_published_scores_are_printed_on_the_application_form(seated, session, examiner, demo_user):
+    import subprocess
+
+    from registration.pdf import pdf_name, render_application_pdf
+
+    application = seated[0]
+    before = pdf_name(application, None)
+    _score_all(seated, examiner, values=("66.5", "88"))
+    assert pdf_name(application, None) == before  # not printed before publication
+    services.publish_session(session=session, actor=demo_user("staff_nongan"))
+    assert pdf_name(application, None) != before  # the stored form is out of date now
+    text = subprocess.run(["pdftotext", "-", "-"], input=render_application_pdf(application),
+                          capture_output=True, check=True).stdout.decode()
+    assert "66.5" in text and "88.0" in text

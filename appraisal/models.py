@@ -479,7 +479,14 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
-        return self.full_name or self.get_full_name() or self.username
+        return self.full_name or super().get_full_name() or self.username
+
+    def get_full_name(self):
+        # Chinese names are kept whole in `full_name` (the admin's "欢迎，…" uses this).
+        return self.full_name or super().get_full_name()
+
+    def get_short_name(self):
+        return self.full_name or super().get_short_name() or self.username
 
     def clean(self):
         super().clean()

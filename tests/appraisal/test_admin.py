@@ -195,3 +195,11 @@ def test_cal4_admin_workday_override_saves_through_the_service(admin_client):
     assert override.is_working_day is False and override.name == "元旦"
     # The year now counts as maintained, so a day in it can be scheduled.
     assert post_day(admin_client, Center.objects.get(division_code="220122"), "2035-06-16", 0).status_code == 302
+
+
+def test_admin_greets_by_chinese_name(client, db):
+    from appraisal.demo import DEMO_PASSWORD
+
+    assert client.login(username="province_admin", password=DEMO_PASSWORD)
+    html = client.get("/admin/").content.decode()
+    assert "赵省管" in html and "PROVINCE_ADMIN" not in html

@@ -41,6 +41,7 @@ function setup(thread)
   counter = counter + 1
 end
 function init(args)
+  mode = args[3]
   local index = 0
   for line in io.lines(args[1]) do
     if index % tonumber(args[2]) == tid then
@@ -54,6 +55,9 @@ function request()
   local pair = pairs_for_thread[next_index]
   next_index = next_index + 1
   if pair == nil then pair = pairs_for_thread[1] end
+  if mode == "me" then
+    return wrk.format("GET", "/api/me/", {["Authorization"] = "Token " .. pair[2]}, "")
+  end
   return wrk.format("POST", "/api/registration/applications/" .. pair[1] .. "/submit/",
     {["Authorization"] = "Token " .. pair[2], ["Content-Length"] = "0"}, "")
 end
@@ -175,8 +179,10 @@ def main():
     try:
         wrk([f"http://127.0.0.1:{PORT}/healthz/"])  # warm-up: workers, connections
         floor, floor_bad, floor_p99 = wrk([f"http://127.0.0.1:{PORT}/healthz/"])
+        # What authenticating alone costs: each request a different candidate's token, as in the submit run.
+        me, me_bad, me_p99 = wrk(["-s", str(lua), f"http://127.0.0.1:{PORT}", "--", str(pairs), str(THREADS), "me"])
         submit, submit_bad, submit_p99 = wrk(["-s", str(lua), f"http://127.0.0.1:{PORT}", "--", str(pairs),
-                                              str(THREADS)])
+                                              str(THREADS), "submit"])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -194,7 +200,10 @@ def main():
     ratio = submit / floor
     print(f"gunicorn workers={WORKERS}, wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s, PostgreSQL, Redis broker")
     print(f"floor  GET /healthz/ (minimal JSON view): {floor:8.1f} req/s  p99 {floor_p99}  non-2xx {floor_bad}")
-    print(f"submit POST .../submit/                  : {submit:8.1f} req/s  p99 {submit_p99}  non-2xx {submit_bad}")
+    print(f"auth   GET /api/me/ (token, no work)      : {me:8.1f} req/s  p99 {me_p99}  non-2xx {me_bad}"
+          f"  ({me / floor:.2f} of the floor: the most any authenticated request reaches)")
+    print(f"submit POST .../submit/                  : {submit:8.1f} req/s  p99 {submit_p99}  non-2xx {submit_bad}"
+          f"  ({submit / me:.2f} of the authenticated no-op)")
     print(f"applications submitted: {submitted}")
     print(f"ratio submit/floor: {ratio:.2f} (goal >= 0.40) -> {'OK' if ratio >= 0.40 else 'BELOW GOAL'}")
     if submit_bad:

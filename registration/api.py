@@ -1,12 +1,13 @@
 """Registration API (DRF): the same flows as the pages, thin over services and selectors."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -25,6 +26,8 @@ def call_service(fn, *args, **kwargs):
         raise ValidationError(detail) from exc
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc) or None) from exc
+    except ObjectDoesNotExist as exc:
+        raise NotFound("申报不存在或您无权查看。") from exc
 
 
 class TransitionSerializer(serializers.ModelSerializer):

@@ -75,11 +75,14 @@ def application_ref_for(user, pk) -> Application:
     locks and loads the row itself."""
     if not user.is_authenticated:
         raise Http404("申报不存在或您无权查看。")
-    queryset = (
-        Application.objects.filter(candidate=user)
-        if user.role == Role.CANDIDATE
-        else authority.scope_queryset(user, Application.objects.all(), "center")
-    )
+    if user.role == Role.CANDIDATE:
+        # No query: a candidate's own applications are the scope, and the service's locked read
+        # filters on the candidate, so another person's number ends in the same 404.
+        try:
+            return Application(pk=int(pk), candidate_id=user.pk)
+        except (ValueError, TypeError) as exc:
+            raise Http404("申报不存在或您无权查看。") from exc
+    queryset = authority.scope_queryset(user, Application.objects.all(), "center")
     try:
         return queryset.only("pk").get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError) as exc:

@@ -35,12 +35,12 @@ from appraisal.models import (
     User,
 )
 from appraisal.workdays import CalendarUnknown, registration_deadline
+from registration import refdata
 from registration.materials import check_upload
 from registration.models import (
     LIVE_STATUSES,
     Application,
     ApplicationTransition,
-    FeeSchedule,
     Material,
     MaterialKind,
     Status,
@@ -291,9 +291,7 @@ def validate_identity(*, id_number, birth_month, gender, today=None) -> str:
 
 
 def conditions_for(occupation_id, level) -> list[EligibilityCondition]:
-    return list(
-        EligibilityCondition.objects.filter(occupation_level__occupation_id=occupation_id, occupation_level__level=level)
-    )
+    return list(refdata.for_level(occupation_id, level).conditions)
 
 
 def required_materials(application: Application, conditions=None) -> list[str]:
@@ -313,7 +311,7 @@ def required_materials(application: Application, conditions=None) -> list[str]:
     return kinds
 
 
-def check_eligibility(application: Application, *, today=None) -> list[dict]:
+def check_eligibility(application: Application, *, today=None, reference=None) -> list[dict]:
     """REG-5/REG-6, checked automatically: a list of {check, ok, message} shown to candidate and
     reviewer. Everything must be ok before the application can be submitted."""
     today = today or timezone.localdate()
@@ -331,7 +329,8 @@ def check_eligibility(application: Application, *, today=None) -> list[dict]:
     except ValidationError as exc:
         add("identity", False, "；".join(exc.messages))
 
-    conditions = conditions_for(application.occupation_id, application.level)
+    reference = reference or refdata.for_level(application.occupation_id, application.level)
+    conditions = reference.conditions
     level_name = Level.short_label(application.level)
     for condition in conditions:
         if condition.min_years_in_occupation:
@@ -511,12 +510,7 @@ def attach_material(application: Application, *, kind: str, uploaded, actor: Use
 
 
 def fee_for(occupation_id, level, on_date) -> Decimal | None:
-    fee = (
-        FeeSchedule.objects.filter(occupation_id=occupation_id, level=level, effective_from__lte=on_date)
-        .order_by("-effective_from")
-        .first()
-    )
-    return fee.amount if fee else None
+    return refdata.for_level(occupation_id, level).fee_on(on_date)
 
 
 def submit_application(application: Application, *, actor: User, today=None) -> Application:
@@ -524,23 +518,26 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
     complete. Records the eligibility result and the fee due, then prints the form (Celery)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("center", "unified_appraisal", "scheduled_day", "retake_day")
-            .get(pk=application.pk)
+        # Only the appraisal is joined: a candidate's submit never needs the center (staff load it).
+        rows = Application.objects.select_for_update(of=("self",)).select_related(
+            "unified_appraisal", "scheduled_day", "retake_day"
         )
+        if actor is not None and actor.role == Role.CANDIDATE:
+            rows = rows.filter(candidate=actor)  # someone else's application does not exist for them
+        locked = rows.get(pk=application.pk)
         _actor_kind(actor, locked)
         if locked.status not in (Status.DRAFT, Status.RETURNED):
             raise ValidationError(
                 _("申报当前状态为“%(status)s”，不能提交。") % {"status": locked.get_status_display()}, code="locked"
             )
         check_window(locked.appraisal, today)
-        results = check_eligibility(locked, today=today)
+        reference = refdata.for_level(locked.occupation_id, locked.level)
+        results = check_eligibility(locked, today=today, reference=reference)
         failed = [r["message"] for r in results if not r["ok"]]
         if failed:
             raise ValidationError(failed, code="ineligible")
         locked.eligibility = results
-        locked.fee_due = fee_for(locked.occupation_id, locked.level, today)
+        locked.fee_due = reference.fee_on(today)
         locked.submitted_at = timezone.now()
         _apply_transition(locked, Status.SUBMITTED, actor=actor, also_save=("eligibility", "fee_due", "submitted_at"))
         # robust: a broker outage must not undo a committed submission; the reconcile job catches up.

@@ -131,3 +131,19 @@ def test_openapi_schema_lists_registration_endpoints(client, db):
     for path in ("/api/registration/applications/", "/api/registration/applications/{id}/submit/",
                  "/api/registration/applications/{id}/materials/", "/api/registration/applications/{id}/return/"):
         assert path in schema
+
+
+def test_reg1_submit_reads_and_writes_only_what_it_must(api, complete_draft, candidate):
+    """The busiest write of the season: after the reference data is warm, a candidate's submit is the
+    locked read, the materials, the audit row and the update; no lookups of conditions or fees."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.check_eligibility(complete_draft)  # the draft page warms conditions and fees
+    client = api(candidate)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"{BASE}{complete_draft.pk}/submit/")
+    assert response.status_code == 200, response.json()
+    statements = [q["sql"].split()[0] for q in queries.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert statements == ["SELECT", "SELECT", "INSERT", "UPDATE"], [q["sql"][:80] for q in queries.captured_queries]

@@ -500,3 +500,23 @@ class User(AbstractUser):
             from appraisal.idnumbers import normalize_id_number
 
             self.id_number = normalize_id_number(self.id_number)
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once: saving an existing row or deleting one raises (the admin and every
+    service go through here); where a migration adds one, a PostgreSQL trigger refuses UPDATE and DELETE as well."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(_("该记录只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("该记录只能追加，不能删除。"))

@@ -11,7 +11,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import Center, Level, Occupation, RetakeDay, ScheduledAppraisalDay, UnifiedAppraisal
+from appraisal.models import (  # noqa: F401  (AppendOnlyError: re-exported for callers of exams.models)
+    AppendOnlyError,
+    AppendOnlyModel,
+    Center,
+    Level,
+    Occupation,
+    RetakeDay,
+    ScheduledAppraisalDay,
+    UnifiedAppraisal,
+)
 from registration.models import Application
 
 
@@ -330,26 +339,6 @@ class Paper(models.Model):
 
     def __str__(self):
         return self.code
-
-
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once: saving an existing row or deleting one raises (the admin and every
-    service go through here); on PostgreSQL a trigger refuses UPDATE and DELETE as well."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError(_("该记录只能追加，不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("该记录只能追加，不能删除。"))
 
 
 class CustodyAction(models.TextChoices):

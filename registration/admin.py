@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.admin import ReadOnlyAdmin
 from appraisal.idnumbers import mask_id_number
-from registration.models import Application, ApplicationTransition, ExtraSessionRequest, FeeSchedule, Material
+from registration.models import (
+    Application,
+    ApplicationTransition,
+    ExtraSessionRequest,
+    FeeSchedule,
+    Material,
+    PaymentRecord,
+)
 
 
 class TransitionInline(admin.TabularInline):
@@ -58,6 +65,12 @@ class MaterialInline(admin.TabularInline):
         return False
 
 
+class PaymentInline(TransitionInline):
+    model = PaymentRecord
+    fields = ["at", "paid", "amount", "actor"]
+    readonly_fields = fields
+
+
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["name", "masked_id_number", "occupation", "level", "center", "status", "fee_paid", "submitted_at"]
@@ -65,7 +78,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     search_fields = ["name", "=id_number", "occupation__name", "center__name"]
     list_select_related = ["occupation", "center"]
     date_hierarchy = "created_at"
-    inlines = [MaterialInline, TransitionInline]
+    inlines = [MaterialInline, TransitionInline, PaymentInline]
     exclude = ["form_pdf"]
 
     @admin.display(description=_("身份证号"), ordering="id_number")
@@ -92,6 +105,18 @@ class ApplicationTransitionAdmin(ReadOnlyAdmin):
     list_filter = ["to_status", "from_status", ("at", admin.DateFieldListFilter)]
     search_fields = ["application__name", "=application__id_number", "actor__username", "actor__full_name",
                      "reason"]
+    list_select_related = ["application", "actor"]
+    date_hierarchy = "at"
+
+
+@admin.register(PaymentRecord)
+class PaymentRecordAdmin(ReadOnlyAdmin):
+    """FEE-1: who recorded or withdrew which payment, when. Append-only."""
+
+    center_field = "application__center"
+    list_display = ["at", "application", "paid", "amount", "actor"]
+    list_filter = ["paid", ("at", admin.DateFieldListFilter)]
+    search_fields = ["application__name", "=application__id_number", "actor__username", "actor__full_name"]
     list_select_related = ["application", "actor"]
     date_hierarchy = "at"
 

@@ -1,6 +1,5 @@
 """Registration API (DRF): the same flows as the pages, thin over services and selectors."""
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -14,7 +13,14 @@ from rest_framework.response import Response
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
 from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal, User
 from registration import selectors, services
-from registration.models import Application, ApplicationTransition, Material, MaterialKind, Status
+from registration.models import (
+    Application,
+    ApplicationTransition,
+    Material,
+    MaterialKind,
+    PaymentRecord,
+    Status,
+)
 
 
 def call_service(fn, *args, **kwargs):
@@ -26,7 +32,7 @@ def call_service(fn, *args, **kwargs):
         raise ValidationError(detail) from exc
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc) or None) from exc
-    except ObjectDoesNotExist as exc:
+    except Application.DoesNotExist as exc:  # a locked read scoped to the candidate found nothing
         raise NotFound("申报不存在或您无权查看。") from exc
 
 
@@ -63,7 +69,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "status", "status_display", "candidate", "center", "center_name", "occupation", "occupation_name",
             "level", "level_display", "unified_appraisal", "scheduled_day", "retake_day", "appraisal_label",
-            "appraisal_date", "is_retake", *services.FORM_FIELDS, "fee_due", "fee_paid", "eligibility",
+            "appraisal_date", "is_retake", *services.FORM_FIELDS, "fee_due", "fee_paid", "fee_paid_at", "eligibility",
             "submitted_at", "created_at",
         ]
         read_only_fields = fields
@@ -75,14 +81,23 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return obj.id_number
 
 
+class PaymentRecordSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.display_name", read_only=True)
+
+    class Meta:
+        model = PaymentRecord
+        fields = ["paid", "amount", "actor_name", "at"]
+
+
 class ApplicationDetailSerializer(ApplicationSerializer):
     materials = MaterialSerializer(many=True, read_only=True)
     transitions = TransitionSerializer(many=True, read_only=True)
+    payments = PaymentRecordSerializer(many=True, read_only=True)
     required_materials = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
 
     class Meta(ApplicationSerializer.Meta):
-        fields = [*ApplicationSerializer.Meta.fields, "materials", "transitions", "required_materials",
+        fields = [*ApplicationSerializer.Meta.fields, "materials", "transitions", "payments", "required_materials",
                   "allowed_transitions"]
         read_only_fields = fields
 
@@ -181,7 +196,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if search:
             queryset = queryset.filter(Q(name__icontains=search) | Q(id_number__iexact=search.strip().upper()))
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("materials", "transitions__actor")
+            queryset = queryset.prefetch_related("materials", "transitions__actor", "payments__actor")
         return queryset.order_by("-created_at", "-pk")
 
     def get_serializer_class(self):

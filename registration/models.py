@@ -13,7 +13,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import Center, Level, Occupation, RetakeDay, ScheduledAppraisalDay, UnifiedAppraisal
+from appraisal.models import (
+    AppendOnlyModel,
+    Center,
+    Level,
+    Occupation,
+    RetakeDay,
+    ScheduledAppraisalDay,
+    UnifiedAppraisal,
+)
 
 
 class Gender(models.TextChoices):
@@ -264,6 +272,29 @@ class ApplicationTransition(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class PaymentRecord(AppendOnlyModel):
+    """FEE-1: each time a center records a payment or withdraws the record: who, when, how much.
+    Append-only, so the fee a candidate paid can always be traced."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="payments"
+    )
+    paid = models.BooleanField(_("登记为已缴费"), help_text=_("否表示撤销缴费登记。"))
+    amount = models.DecimalField(_("应缴鉴定费（元）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("缴费登记记录")
+        verbose_name_plural = _("缴费登记记录")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.application_id}: {'缴费' if self.paid else '撤销缴费'} {self.amount or ''}"
 
 
 class FeeSchedule(models.Model):

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from appraisal import authority
 from appraisal.models import Role
-from registration.models import Application, ApplicationTransition, Material
+from registration.models import Application, ApplicationTransition, Material, PaymentRecord
 
 
 def _base() -> QuerySet[Application]:
@@ -55,6 +55,7 @@ def application_for(user, pk) -> Application:
         return applications_for(user).prefetch_related(
             "materials",
             Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
+            Prefetch("payments", queryset=PaymentRecord.objects.select_related("actor")),
         ).get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("申报不存在或您无权查看。") from exc

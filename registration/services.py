@@ -43,6 +43,7 @@ from registration.models import (
     ApplicationTransition,
     Material,
     MaterialKind,
+    PaymentRecord,
     Status,
 )
 
@@ -603,7 +604,9 @@ def record_payment(application: Application, *, actor: User, paid: bool = True) 
         raise PermissionDenied(_("只有鉴定机构工作人员可以登记缴费。"))
     if locked.status not in LIVE_STATUSES:
         raise ValidationError(_("申报已结束，不能登记缴费。"))
-    if not paid and locked.fee_paid:
+    if paid == locked.fee_paid:
+        return locked  # already so: the first record and its time stand
+    if not paid:
         for guard in UNPAY_GUARDS:
             reason = guard(locked)
             if reason:
@@ -611,6 +614,7 @@ def record_payment(application: Application, *, actor: User, paid: bool = True) 
     locked.fee_paid = paid
     locked.fee_paid_at = timezone.now() if paid else None
     locked.save(update_fields=["fee_paid", "fee_paid_at", "updated_at"])
+    PaymentRecord.objects.create(application=locked, paid=paid, amount=locked.fee_due, actor=actor)
     return locked
 
 

@@ -149,6 +149,7 @@ def _detail_context(request, application, **forms):
         "live_ok": all(r["ok"] for r in live),
         "materials": materials,
         "transitions": application.transitions.all(),
+        "payments": application.payments.all(),  # prefetched with their actors by the selector
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
         "return_form": forms.get("return_form") or ReasonForm(prefix="return"),

@@ -10,10 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from rest_framework.test import APIClient
 from stdnum.cn import ric
 
 from appraisal.demo import DEMO_PASSWORD
-from appraisal.models import Role, User
+from appraisal.models import AppendOnlyError, Role, User
 from registration import services
 from registration.models import (
     Application,
@@ -21,6 +22,7 @@ from registration.models import (
     FeeSchedule,
     Material,
     MaterialKind,
+    PaymentRecord,
     Status,
 )
 from tests.registration.conftest import good_file, image_bytes
@@ -333,6 +335,36 @@ def test_fee1_fee_due_shown_and_payment_recorded(client_for, complete_draft, can
     client.post(url, {"paid": "0"})
     application.refresh_from_db()
     assert not application.fee_paid and application.fee_paid_at is None
+
+
+def test_fee1_every_payment_record_is_kept_with_who_when_and_how_much(client_for, complete_draft, candidate,
+                                                                       occupation, demo_user):
+    FeeSchedule.objects.create(occupation=occupation("汽车维修工"), level=5, amount=Decimal("120.00"),
+                               effective_from=datetime.date(2001, 1, 1))
+    application = services.submit_application(complete_draft, actor=candidate)
+    client = client_for("staff_nongan")
+    url = reverse("registration:record_payment", args=[application.pk])
+    client.post(url, {"paid": "1"})
+    first_time = Application.objects.get(pk=application.pk).fee_paid_at
+    client.post(url, {"paid": "1"})  # a second click changes nothing: the first record and its time stand
+    assert Application.objects.get(pk=application.pk).fee_paid_at == first_time
+    client.post(url, {"paid": "0"})
+    records = list(PaymentRecord.objects.filter(application=application))
+    clerk = demo_user("staff_nongan")
+    assert [(r.paid, r.amount, r.actor) for r in records] == [(True, Decimal("120.00"), clerk),
+                                                              (False, Decimal("120.00"), clerk)]
+    page = client.get(detail_url(application)).content.decode()
+    # After the withdrawal the button reads 登记缴费 again: 撤销缴费登记 is the record's line.
+    assert "缴费登记记录" in page and "登记缴费 120.00 元" in page and "撤销缴费登记" in page
+    assert page.count(clerk.display_name) >= 2
+    with pytest.raises(AppendOnlyError):
+        records[0].save()
+    with pytest.raises(AppendOnlyError):
+        records[0].delete()
+    api_client = APIClient()
+    api_client.force_authenticate(clerk)
+    detail = api_client.get(f"/api/registration/applications/{application.pk}/").json()
+    assert [(p["paid"], p["amount"]) for p in detail["payments"]] == [(True, "120.00"), (False, "120.00")]
 
 
 def test_fee1_examiner_cannot_record_payment(client_for, submitted):

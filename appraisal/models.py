@@ -356,6 +356,15 @@ class ScheduledAppraisalDay(models.Model):
         _("报名截止延长（工作日）"), default=0, help_text=_("各地可适当延长1—2个工作日。")
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name=_("限定职业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("增加的鉴定场次只受理所申请的职业；为空表示不限。"),
+    )
 
     class Meta:
         verbose_name = _("定期鉴定日")
@@ -378,6 +387,17 @@ class ScheduledAppraisalDay(models.Model):
         from appraisal.workdays import registration_deadline
 
         return registration_deadline(self.day, self.registration_extension_days)
+
+    def accepts(self, occupation) -> bool:
+        """CAL-6: whether this day takes registrations for `occupation` (an Occupation or its pk).
+        A regular day (no limit) accepts every occupation; an extra session approved for one
+        occupation accepts that occupation only (and nothing when no occupation is given)."""
+        if self.occupation_id is None:
+            return True
+        if occupation is None:
+            return False
+        occupation_id = occupation.pk if isinstance(occupation, Occupation) else occupation
+        return occupation_id == self.occupation_id
 
 
 class WorkdayOverride(models.Model):

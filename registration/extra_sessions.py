@@ -2,12 +2,15 @@
 session (增加鉴定场次); the upper level approves or refuses it.
 
 * `request_extra_session`: staff managing the center ask for a day (future, in a maintained calendar
-  year, not already on the center's schedule) for an occupation and a number of candidates.
+  year, its registration not yet closed (CAL-3: 10 working days before the day), not already on the
+  center's schedule) for an occupation and a number of candidates.
 * `decide_extra_session`: only the upper level decides — staff who can manage the center's parent,
   or the province (authority.can_decide_for) — never the requesting center itself, and never the
   person who made the request (four eyes: city staff may request for a county, then another person
-  of the city or the province decides). One pending request per center and day, in the database. An approval puts the day on the schedule
-  through `appraisal.services.schedule_appraisal_day` (note 增加鉴定场次) and links it; a refusal
+  of the city or the province decides). One pending request per center and day, in the database. An
+  approval is refused once the day's registration has closed (nobody could register for it); it puts
+  the day on the schedule through `appraisal.services.schedule_appraisal_day` (note 增加鉴定场次),
+  limited to the requested occupation (`ScheduledAppraisalDay.occupation`), and links it; a refusal
   needs a reason. The request row is locked, so two concurrent decisions cannot both win.
 """
 
@@ -24,11 +27,24 @@ from django.utils.translation import gettext as _
 from appraisal import authority
 from appraisal.models import Center, CenterKind, Occupation, Role, ScheduledAppraisalDay
 from appraisal.services import schedule_appraisal_day
-from appraisal.workdays import CalendarUnknown, registration_deadline
+from appraisal.workdays import CalendarUnknown, WorkdayCalendar, registration_deadline
 from registration.models import ExtraSessionRequest, ExtraSessionStatus
 
 EXTRA_SESSION_NOTE = "增加鉴定场次"
 DECIDER_ROLES = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)
+# ExtraSessionRequest carries no extension of the registration deadline, and the day an approval
+# schedules has none either: the plain CAL-3 deadline applies to both checks.
+EXTRA_SESSION_EXTENSION_DAYS = 0
+
+
+def registration_closed_message(deadline: datetime.date, *, approving: bool = False) -> str:
+    """CAL-3: an extra day whose registration has closed is useless; nobody could register for it."""
+    if approving:
+        message = _("该鉴定日的报名截止日期（%(deadline)s）已过，无法增加场次，不能批准；"
+                    "请申请机构另选更晚的日期重新申请。")
+    else:
+        message = _("该鉴定日的报名截止日期（%(deadline)s）已过，无法增加场次，请选择更晚的日期。")
+    return message % {"deadline": deadline.isoformat()}
 
 
 def _require_manager(actor, center: Center):
@@ -67,11 +83,13 @@ def request_extra_session(
         errors["day"] = [_("申请鉴定日期必须在今天之后。")]
     else:
         try:
-            registration_deadline(day)
+            deadline = registration_deadline(day, EXTRA_SESSION_EXTENSION_DAYS)
         except CalendarUnknown as exc:
             errors["day"] = exc.messages
         else:
-            if ScheduledAppraisalDay.objects.filter(center=center, day=day).exists():
+            if today > deadline:
+                errors["day"] = [registration_closed_message(deadline)]
+            elif ScheduledAppraisalDay.objects.filter(center=center, day=day).exists():
                 errors["day"] = [_("%(center)s在%(day)s已安排定期鉴定日，无需增加场次。")
                                  % {"center": center.name, "day": day.isoformat()}]
             elif ExtraSessionRequest.objects.filter(
@@ -145,13 +163,22 @@ def decide_extra_session(
         if approve:
             if locked.day <= today:
                 raise ValidationError(_("申请的鉴定日期已过，不能批准。"), code="past")
+            deadline = registration_deadline(locked.day, EXTRA_SESSION_EXTENSION_DAYS)  # CalendarUnknown
+            if today > deadline:
+                raise ValidationError(registration_closed_message(deadline, approving=True),
+                                      code="registration_closed")
             if ScheduledAppraisalDay.objects.filter(center=locked.center, day=locked.day).exists():
                 raise ValidationError(_("%(center)s在%(day)s已有定期鉴定日。")
                                       % {"center": locked.center.name, "day": locked.day.isoformat()},
                                       code="already_scheduled")
-            locked.scheduled_day = schedule_appraisal_day(
-                center=locked.center, day=locked.day, note=EXTRA_SESSION_NOTE
+            scheduled = schedule_appraisal_day(
+                center=locked.center, day=locked.day, extension_days=EXTRA_SESSION_EXTENSION_DAYS,
+                note=EXTRA_SESSION_NOTE,
             )
+            # The extra session is for the requested occupation only (the same transaction).
+            scheduled.occupation = locked.occupation
+            scheduled.save(update_fields=["occupation"])
+            locked.scheduled_day = scheduled
             locked.status = ExtraSessionStatus.APPROVED
         else:
             if not reason:
@@ -167,12 +194,28 @@ def decide_extra_session(
 # --- Reads ------------------------------------------------------------------------------------
 
 
+def with_registration_deadlines(requests, *, today: datetime.date | None = None) -> list[ExtraSessionRequest]:
+    """For the pages: each request gets `registration_deadline` (None when the day's calendar year
+    is not maintained) and `registration_closed` (an approval would be refused)."""
+    today = today or timezone.localdate()
+    calendar = WorkdayCalendar()
+    items = list(requests)
+    for item in items:
+        try:
+            item.registration_deadline = registration_deadline(
+                item.day, EXTRA_SESSION_EXTENSION_DAYS, calendar=calendar)
+        except CalendarUnknown:
+            item.registration_deadline = None
+        item.registration_closed = item.registration_deadline is not None and today > item.registration_deadline
+    return items
+
+
 def requests_for(user) -> QuerySet[ExtraSessionRequest]:
     """Requests of the centers in the user's scope (their own and those below)."""
     return authority.scope_queryset(
         user,
         ExtraSessionRequest.objects.select_related("center", "occupation", "requested_by", "decided_by",
-                                                   "scheduled_day"),
+                                                   "scheduled_day__occupation"),
         "center",
     ).order_by("-requested_at", "-pk")
 

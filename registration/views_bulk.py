@@ -132,7 +132,8 @@ def extra_session_pending(request):
     return render(
         request,
         "registration/bulk/extra_pending.html",
-        {"requests": extra_sessions.pending_for_decision(request.user), "form": ExtraSessionDecisionForm()},
+        {"requests": extra_sessions.with_registration_deadlines(extra_sessions.pending_for_decision(request.user)),
+         "form": ExtraSessionDecisionForm()},
     )
 
 
@@ -156,7 +157,8 @@ def extra_session_decide(request, pk):
         else:
             messages.success(
                 request,
-                f"已批准{item.center.name} {item.day:%Y-%m-%d} 增加鉴定场次，已列入定期鉴定日。"
+                f"已批准{item.center.name} {item.day:%Y-%m-%d} 增加鉴定场次，已列入定期鉴定日"
+                f"（仅受理{item.occupation.name}）。"
                 if approve else f"已不予批准{item.center.name}的增加场次申请。",
             )
     else:

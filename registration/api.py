@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
 from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal, User
-from registration import selectors, services
+from registration import opinions, selectors, services
 from registration.models import (
     Application,
     ApplicationTransition,
@@ -95,10 +95,11 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     payments = PaymentRecordSerializer(many=True, read_only=True)
     required_materials = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
+    hr_opinion_by_name = serializers.SerializerMethodField()
 
     class Meta(ApplicationSerializer.Meta):
         fields = [*ApplicationSerializer.Meta.fields, "materials", "transitions", "payments", "required_materials",
-                  "allowed_transitions"]
+                  "allowed_transitions", "hr_opinion", "hr_opinion_date", "hr_opinion_by_name"]
         read_only_fields = fields
 
     def get_required_materials(self, obj) -> list[str]:
@@ -106,6 +107,9 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     def get_allowed_transitions(self, obj) -> list[str]:
         return [str(s) for s in services.allowed_targets(obj.status)]
+
+    def get_hr_opinion_by_name(self, obj) -> str:
+        return obj.hr_opinion_by.display_name if obj.hr_opinion_by_id else ""
 
 
 class ApplicationCreateSerializer(serializers.Serializer):
@@ -172,6 +176,13 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class HrOpinionSerializer(serializers.Serializer):
+    opinion = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text=f"人力资源社会保障行政部门意见（必填，不超过{opinions.HR_OPINION_MAX_LENGTH}字）。",
+    )
+
+
 class PaymentSerializer(serializers.Serializer):
     paid = serializers.BooleanField(default=True)
 
@@ -186,7 +197,7 @@ class MaterialUploadSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="申报详情"),
 )
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """鉴定申报（REG-1..REG-6）：申报、上传材料、提交、审核、缴费。"""
+    """鉴定申报（REG-1..REG-6）：申报、上传材料、提交、审核、缴费、人社部门意见。"""
 
     filterset_fields = ["status", "occupation", "level", "center", "scheduled_day", "unified_appraisal", "retake_day"]
 
@@ -302,6 +313,19 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         serializer.is_valid(raise_exception=True)
         call_service(services.record_payment, application, actor=request.user, paid=serializer.validated_data["paid"])
         return self._detail(application)
+
+    @extend_schema(summary="填写人社部门意见（REG-1，审核通过后由管辖范围内的人社部门工作人员填写）",
+                   request=HrOpinionSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="hr-opinion")
+    def hr_opinion(self, request, pk=None):
+        application = selectors.application_for(request.user, pk)  # 404 outside the user's scope
+        serializer = HrOpinionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call_service(opinions.record_hr_opinion, application, actor=request.user,
+                     opinion=serializer.validated_data["opinion"])
+        # Not _detail(): HR officials read ID numbers masked (the context's rule), never in full.
+        application = selectors.application_for(request.user, pk)
+        return Response(ApplicationDetailSerializer(application, context=self.get_serializer_context()).data)
 
 
 __all__ = ["ApplicationViewSet", "Status"]

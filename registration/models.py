@@ -109,6 +109,14 @@ class Application(models.Model):
     center_opinion_date = models.DateField(_("鉴定中心意见日期"), null=True, blank=True)
     hr_opinion = models.CharField(_("人力资源社会保障行政部门意见"), max_length=200, blank=True)
     hr_opinion_date = models.DateField(_("人社部门意见日期"), null=True, blank=True)
+    hr_opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("人社部门意见填写人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     eligibility = models.JSONField(_("资格审核结果"), default=list, blank=True, help_text=_("提交时自动核验的结果。"))
     entered_by = models.ForeignKey(

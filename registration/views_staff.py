@@ -1,6 +1,6 @@
 """The center staff's pages (REG-3, REG-5, FEE-1, ORG-7, ORG-8): the review queue, one
-application's review with its decisions, the permission-checked file viewer, and entry of an
-application on a candidate's behalf.
+application's review with its decisions, the HR bureau's opinion (REG-1), the permission-checked
+file viewer, and entry of an application on a candidate's behalf.
 
 Thin: reads come from registration.selectors (scoped by the authority engine), writes from
 registration.services; nothing here decides who may see or do what."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -27,7 +28,7 @@ from appraisal.idnumbers import birth_date as id_birth_date
 from appraisal.idnumbers import gender as id_gender
 from appraisal.idnumbers import sees_full_id_numbers
 from appraisal.models import EligibilityCondition, Level, Role, User
-from registration import selectors, services
+from registration import opinions, selectors, services
 from registration.forms_staff import (
     ApplicationEntryForm,
     ApproveForm,
@@ -55,6 +56,15 @@ EXTENSIONS_BY_TYPE = {value: key for key, value in CONTENT_TYPES.items()}  # ima
 # for this long, through a signed token bound to both of them (never a bare, guessable number).
 ENTRY_TOKEN_SALT = "registration.views_staff.enter_application"
 ENTRY_TOKEN_MAX_AGE = 60 * 60
+
+
+class HrOpinionForm(django_forms.Form):
+    """人社部门意见 (REG-1): only parses the text; record_hr_opinion() checks and stores it."""
+
+    opinion = django_forms.CharField(
+        label=gettext_lazy("人社部门意见"), required=False,
+        widget=django_forms.Textarea(attrs={"rows": 3, "maxlength": opinions.HR_OPINION_MAX_LENGTH}),
+    )
 
 
 def _no_store(response):
@@ -156,6 +166,8 @@ def _detail_context(request, application, **forms):
         "material_form": forms.get("material_form") or MaterialForm(),
         "photo_form": PhotoForm(prefix="photo"),
         "editable": application.is_editable,
+        "can_hr_opinion": opinions.can_record_hr_opinion(user, application),
+        "hr_opinion_form": HrOpinionForm(initial={"opinion": application.hr_opinion}, prefix="hr"),
     }
 
 
@@ -280,6 +292,26 @@ def submit_for_candidate(request, pk):
         messages.error(request, _("不能提交：%(why)s") % {"why": _messages_of(exc)})
     else:
         messages.success(request, _("申报已提交，进入待审核。"))
+    return redirect("registration:review_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def record_hr_opinion(request, pk):
+    """REG-1: an HR official in scope writes 人力资源社会保障行政部门意见 on an approved application
+    (the service checks role, scope, state and text; 404 outside the user's scope)."""
+    _require(request.user, READERS)
+    application = selectors.application_ref_for(request.user, pk)
+    form = HrOpinionForm(request.POST, prefix="hr")
+    if not form.is_valid():
+        messages.error(request, _("人社部门意见的参数不正确。"))
+        return redirect("registration:review_detail", pk=pk)
+    try:
+        opinions.record_hr_opinion(application, actor=request.user, opinion=form.cleaned_data["opinion"])
+    except ValidationError as exc:
+        messages.error(request, _("人社部门意见未保存：%(why)s") % {"why": _messages_of(exc)})
+    else:
+        messages.success(request, _("已保存人社部门意见。"))
     return redirect("registration:review_detail", pk=pk)
 
 

@@ -83,7 +83,7 @@ def _is_affiliated_unit_employee(candidate):
     return body is not None and body.kind == CenterKind.AFFILIATED_UNIT
 
 
-def _occupation_open(center, candidate, occupation, *, retake, on_date):
+def _occupation_open(center, candidate, occupation, *, retake, on_date, appraisal_day):
     """OCC-4 with its two exceptions: the one retake of CAL-5 and the dual-certificate schools of OTH-1."""
     if not occupation.is_cancelled:
         if retake:
@@ -99,8 +99,23 @@ def _occupation_open(center, candidate, occupation, *, retake, on_date):
     school = getattr(candidate, "school", None)
     if center.kind == CenterKind.SCHOOL and center.dual_certificate_school and school and school.pk == center.pk:
         graduation = getattr(candidate, "graduation_date", None)
-        if graduation is None or on_date < graduation:
+        if graduation is None:
+            # "Before they graduate" cannot be judged without the date: the school fills it in first.
+            return _refuse(
+                "OTH-1",
+                _("“%(occ)s”已取消；按“双证书”招生的院校只能在学生毕业前为其安排鉴定，请先填写该学生的预计毕业日期。")
+                % {"occ": occupation.name},
+            )
+        # The appraisal itself must take place before graduation, not only the registration.
+        if (appraisal_day or on_date) < graduation:
             return None
+        if appraisal_day and on_date < graduation:
+            return _refuse(
+                "OTH-1",
+                _("“%(occ)s”已取消；按“双证书”招生的院校只能在学生毕业前为其安排鉴定，该考生将于%(day)s毕业，"
+                  "鉴定日（%(exam)s）已在毕业之后。")
+                % {"occ": occupation.name, "day": graduation.isoformat(), "exam": appraisal_day.isoformat()},
+            )
         return _refuse(
             "OTH-1",
             _("“%(occ)s”已取消；按“双证书”招生的院校只能在学生毕业前为其安排鉴定，该考生已于%(day)s毕业。")
@@ -121,8 +136,10 @@ def can_appraise(
     *,
     retake: bool = False,
     on_date: datetime.date | None = None,
+    appraisal_day: datetime.date | None = None,
 ) -> Decision:
-    """May `center` appraise `candidate` for `occupation` at `level`? (ORG-2..ORG-7, OCC-4, CAL-5, OTH-1)"""
+    """May `center` appraise `candidate` for `occupation` at `level`? (ORG-2..ORG-7, OCC-4, CAL-5, OTH-1)
+    `on_date` is the day of the request; `appraisal_day`, when known, the day of the appraisal (OTH-1)."""
     try:
         level = Level(int(level))
     except (TypeError, ValueError):
@@ -136,7 +153,9 @@ def can_appraise(
         return _refuse(
             "OCC-3", _("“%(occ)s”不设%(level)s鉴定。") % {"occ": occupation.name, "level": level_name}
         )
-    closed = _occupation_open(center, candidate, occupation, retake=retake, on_date=on_date)
+    closed = _occupation_open(
+        center, candidate, occupation, retake=retake, on_date=on_date, appraisal_day=appraisal_day
+    )
     if closed is not None:
         return closed
 

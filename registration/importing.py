@@ -418,6 +418,8 @@ def _check_target(staff, occupation: Occupation, level: int, target, today) -> C
         raise ValidationError(
             _("“%(occ)s”是日常鉴定职业，请选择鉴定机构的定期鉴定日。") % {"occ": occupation.name}, code="wrong_target"
         )
+    if isinstance(target, ScheduledAppraisalDay) and not target.accepts(occupation):
+        raise ValidationError(services.extra_day_message(target, occupation), code="wrong_occupation")
     services.check_window(target, today)
     if isinstance(target, ScheduledAppraisalDay):
         center = Center.objects.prefetch_related("grants").get(pk=target.center_id)
@@ -580,7 +582,10 @@ def check_rows(rows, *, staff, occupation: Occupation, level: int, target, today
                 messages.append(_("该考生已有本次鉴定该职业、等级的申报，不能重复申报"))
         if not messages:
             candidate_like = user if user is not None else SimpleNamespace(graduation_date=None, **affiliation)
-            decision = authority.can_appraise(center, candidate_like, occupation, level, on_date=today)
+            decision = authority.can_appraise(
+                center, candidate_like, occupation, level, on_date=today,
+                appraisal_day=target.day if isinstance(target, ScheduledAppraisalDay) else None,
+            )
             if not decision:
                 messages.append(decision.reason.rstrip("。"))
         if not messages:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageStat, UnidentifiedImageError
 
 from registration.models import MaterialKind
 
@@ -74,7 +74,7 @@ def check_upload(material_kind: str, uploaded) -> CheckedFile:
         )
     width = height = None
     if kind in ("jpeg", "png"):
-        width, height = _image_size(content, label)
+        width, height = _image_size(content, label, colour_required=material_kind == MaterialKind.PHOTO)
     else:
         _check_pdf(content, label)
     if material_kind == MaterialKind.PHOTO:
@@ -82,7 +82,12 @@ def check_upload(material_kind: str, uploaded) -> CheckedFile:
     return CheckedFile(content, kind, CONTENT_TYPES[kind], width, height, hashlib.sha256(content).hexdigest())
 
 
-def _image_size(content: bytes, label: str) -> tuple[int, int]:
+# Image modes without colour: bilevel, greyscale (with alpha), and 32-bit integer or float greys.
+GREYSCALE_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"}
+GREY_CHROMA_TOLERANCE = 6
+
+
+def _image_size(content: bytes, label: str, *, colour_required: bool = False) -> tuple[int, int]:
     import io
 
     try:
@@ -90,9 +95,25 @@ def _image_size(content: bytes, label: str) -> tuple[int, int]:
             image.verify()
         with Image.open(io.BytesIO(content)) as image:
             image.load()
-            return image.size
+            size = image.size
+            grey = colour_required and _is_grey(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError(_("%(label)s图片已损坏，无法打开。") % {"label": label}, code="broken_image") from exc
+    if grey:
+        # REG-2: two recent 2-inch colour photos.
+        raise ValidationError(_("照片须为彩色照片，不能是黑白或灰度照片。"), code="photo_not_colour")
+    return size
+
+
+def _is_grey(image) -> bool:
+    """A greyscale mode, or colour channels that carry no colour (a black-and-white photo scanned
+    as RGB): every pixel's chroma stays within JPEG noise of neutral."""
+    if image.mode in GREYSCALE_MODES:
+        return True
+    small = image.convert("RGB")
+    small.thumbnail((64, 64))
+    (cb_low, cb_high), (cr_low, cr_high) = ImageStat.Stat(small.convert("YCbCr")).extrema[1:]
+    return all(abs(value - 128) <= GREY_CHROMA_TOLERANCE for value in (cb_low, cb_high, cr_low, cr_high))
 
 
 def _check_pdf(content: bytes, label: str) -> None:

@@ -216,10 +216,28 @@ def responsible_center(candidate, occupation: Occupation, level: int, *, retake:
     return found[0][0]
 
 
+def extra_day_message(day: ScheduledAppraisalDay, occupation) -> str:
+    # CAL-6: an extra session is approved for one occupation's group.
+    return _("%(day)s是为“%(occ)s”增加的鉴定场次，不受理“%(other)s”。") % {
+        "day": day.day.isoformat(), "occ": day.occupation.name, "other": occupation.name,
+    }
+
+
 def target_center(target, candidate, occupation, level, *, retake, today) -> Center:
     """Which center appraises this application, checked by the engine for the chosen appraisal."""
     if isinstance(target, ScheduledAppraisalDay):
-        decision = authority.can_appraise(target.center, candidate, occupation, level, retake=retake, on_date=today)
+        if occupation.is_unified and not retake:
+            # CAL-1: unified occupations are appraised only on the unified days, never on a center's day.
+            raise ValidationError(
+                _("“%(occ)s”是统一鉴定职业，只在统一鉴定日（5月20日、21日，11月18日、19日）鉴定，请选择统一鉴定。")
+                % {"occ": occupation.name},
+                code="wrong_target",
+            )
+        if not target.accepts(occupation):
+            raise ValidationError(extra_day_message(target, occupation), code="wrong_occupation")
+        decision = authority.can_appraise(
+            target.center, candidate, occupation, level, retake=retake, on_date=today, appraisal_day=target.day
+        )
         if not decision:
             raise ValidationError(decision.reason, code="authority")
         return target.center
@@ -330,6 +348,15 @@ def check_eligibility(application: Application, *, today=None, reference=None) -
     except ValidationError as exc:
         add("identity", False, "；".join(exc.messages))
 
+    if application.retake_day_id is not None:
+        ok = application.retake_original_year == application.retake_day.failed_in_year
+        add(
+            "retake", ok and bool(application.retake_original_ticket),
+            _("补考：原鉴定年度%(year)s，原准考证号%(ticket)s。")
+            % {"year": application.retake_original_year or _("未填写"),
+               "ticket": application.retake_original_ticket or _("未填写")}
+            if ok else _retake_year_message(application.retake_day),
+        )
     reference = reference or refdata.for_level(application.occupation_id, application.level)
     conditions = reference.conditions
     level_name = Level.short_label(application.level)
@@ -410,6 +437,16 @@ def _target_fields(target) -> dict:
     }
 
 
+def _retake_year_message(retake_day: RetakeDay) -> str:
+    return _("补考仅限%(year)d年参加鉴定成绩不合格的考生，请填写原鉴定年度。") % {"year": retake_day.failed_in_year}
+
+
+def _check_retake_year(year, retake_day: RetakeDay) -> None:
+    """CAL-5: only those who failed in the retake day's year may retake (once: a DB constraint)."""
+    if year != retake_day.failed_in_year:
+        raise ValidationError({"retake_original_year": [_retake_year_message(retake_day)]})
+
+
 def create_application(
     *, candidate: User, actor: User, occupation: Occupation, level: int, target, today=None, **form_fields
 ) -> Application:
@@ -423,13 +460,11 @@ def create_application(
             {"level": [_("“%(occ)s”不设%(level)s鉴定。") % {"occ": occupation.name, "level": Level(level).label}]}
         )
     retake = isinstance(target, RetakeDay)
-    if retake and form_fields.get("retake_original_year") != target.failed_in_year:
-        # CAL-5: only those who failed in that year may retake, once.
-        raise ValidationError(
-            {"retake_original_year": [
-                _("补考仅限%(year)d年参加鉴定成绩不合格的考生，请填写原鉴定年度。") % {"year": target.failed_in_year}
-            ]}
-        )
+    if retake:
+        _check_retake_year(form_fields.get("retake_original_year"), target)
+    if actor.role != Role.CANDIDATE and not authority.can_manage_candidate(actor, candidate):
+        # ORG-8: before the engine's answer, which would tell an outsider where the candidate lives.
+        raise PermissionDenied(_("该考生不在您的鉴定机构管辖范围内。"))
     check_window(target, today)
     center = target_center(target, candidate, occupation, level, retake=retake, today=today)
     if actor.role != Role.CANDIDATE:
@@ -470,6 +505,8 @@ def update_application(application: Application, *, actor: User, today=None, **f
             )
         merged = {name: getattr(locked, name) for name in FORM_FIELDS}
         merged.update({k: v for k, v in form_fields.items() if k in FORM_FIELDS})
+        if locked.retake_day_id is not None:
+            _check_retake_year(merged.get("retake_original_year"), locked.retake_day)
         fields = _clean_form_fields(merged, today)
         if locked.candidate.id_number and fields["id_number"] != locked.candidate.id_number:
             raise ValidationError({"id_number": [_("申报表中的身份证号必须与注册的身份证号一致。")]})
@@ -521,7 +558,7 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
     with transaction.atomic():
         # Only the appraisal is joined: a candidate's submit never needs the center (staff load it).
         rows = Application.objects.select_for_update(of=("self",)).select_related(
-            "unified_appraisal", "scheduled_day", "retake_day"
+            "occupation", "unified_appraisal", "scheduled_day", "retake_day"
         )
         if actor is not None and actor.role == Role.CANDIDATE:
             rows = rows.filter(candidate=actor)  # someone else's application does not exist for them
@@ -532,6 +569,10 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
                 _("申报当前状态为“%(status)s”，不能提交。") % {"status": locked.get_status_display()}, code="locked"
             )
         check_window(locked.appraisal, today)
+        if locked.occupation.is_cancelled:
+            # OCC-4, CAL-5 and OTH-1 hang on dates (a student may have graduated since the draft): ask again.
+            target_center(locked.appraisal, locked.candidate, locked.occupation, locked.level,
+                          retake=locked.is_retake, today=today)
         reference = refdata.for_level(locked.occupation_id, locked.level)
         results = check_eligibility(locked, today=today, reference=reference)
         failed = [r["message"] for r in results if not r["ok"]]
@@ -606,6 +647,13 @@ def record_payment(application: Application, *, actor: User, paid: bool = True) 
         raise ValidationError(_("申报已结束，不能登记缴费。"))
     if paid == locked.fee_paid:
         return locked  # already so: the first record and its time stand
+    if paid and locked.fee_due is None:
+        # A fee schedule added after submission: take it now; without one there is nothing to pay.
+        locked.fee_due = fee_for(locked.occupation_id, locked.level, timezone.localdate())
+        if locked.fee_due is None:
+            raise ValidationError(
+                _("该职业等级尚未设置收费标准，无法登记缴费。请先在“收费标准”中维护。"), code="no_fee"
+            )
     if not paid:
         for guard in UNPAY_GUARDS:
             reason = guard(locked)
@@ -613,7 +661,7 @@ def record_payment(application: Application, *, actor: User, paid: bool = True) 
                 raise ValidationError(reason, code="seated")
     locked.fee_paid = paid
     locked.fee_paid_at = timezone.now() if paid else None
-    locked.save(update_fields=["fee_paid", "fee_paid_at", "updated_at"])
+    locked.save(update_fields=["fee_paid", "fee_paid_at", "fee_due", "updated_at"])
     PaymentRecord.objects.create(application=locked, paid=paid, amount=locked.fee_due, actor=actor)
     return locked
 

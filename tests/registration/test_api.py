@@ -1,10 +1,13 @@
 """The registration API covers the page flows (REG-1..REG-6), with structured Chinese errors."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
 from registration import services
-from registration.models import Status
+from registration.models import FeeSchedule, Status
 from tests.registration.conftest import good_file, image_bytes, pdf_bytes, upload
 
 BASE = "/api/registration/applications/"
@@ -109,10 +112,16 @@ def test_reg5_staff_reviews_through_the_api_and_lists_mask_ids(api, submitted, d
     assert body["id_number"] == "220122199003150019"  # the detail shows it to the reviewing clerk
 
 
-def test_fee1_payment_recorded_by_staff_only(api, submitted, demo_user, candidate):
+def test_fee1_payment_recorded_by_staff_only(api, submitted, demo_user, candidate, occupation):
     assert api(candidate).post(f"{BASE}{submitted.pk}/payment/", {"paid": True}, format="json").status_code == 403
-    response = api(demo_user("staff_nongan")).post(f"{BASE}{submitted.pk}/payment/", {"paid": True}, format="json")
+    clerk = api(demo_user("staff_nongan"))
+    response = clerk.post(f"{BASE}{submitted.pk}/payment/", {"paid": True}, format="json")
+    assert response.status_code == 400 and "尚未设置收费标准" in str(response.json())
+    FeeSchedule.objects.create(occupation=occupation("汽车维修工"), level=5, amount=Decimal("120.00"),
+                               effective_from=datetime.date(2001, 1, 1))
+    response = clerk.post(f"{BASE}{submitted.pk}/payment/", {"paid": True}, format="json")
     assert response.status_code == 200 and response.json()["fee_paid"] is True
+    assert response.json()["fee_due"] == "120.00"
 
 
 def test_reg3_staff_enters_application_on_behalf(api, demo_user, candidate, centers, open_day, occupation, form_data):

@@ -361,7 +361,8 @@ def test_reg1_reg2_happy_path_choose_create_upload_submit(as_candidate, candidat
 
     detail = as_candidate.get(detail_url).content.decode()
     assert "缺少材料：身份证复印件、学历证书复印件、小二寸彩色免冠照片、工作年限证明。" in detail
-    assert 'accept="image/jpeg,image/png" capture="user"' in detail
+    # Camera or gallery: no capture attribute, so a phone offers both (a studio photo is common).
+    assert 'accept="image/jpeg,image/png"' in detail and 'capture="user"' not in detail
     assert 'accept="image/jpeg,image/png,application/pdf"' in detail
 
     required = services.required_materials(application)
@@ -480,9 +481,15 @@ def test_reg5_double_submit_is_refused_and_audited_once(as_candidate, complete_d
     assert ApplicationTransition.objects.filter(application=complete_draft, to_status=Status.SUBMITTED).count() == 1
 
 
-def test_submit_and_withdraw_need_post(as_candidate, draft):
-    assert as_candidate.get(reverse("registration:submit", args=[draft.pk])).status_code == 405
-    assert as_candidate.get(reverse("registration:withdraw", args=[draft.pk])).status_code == 405
+def test_submit_and_withdraw_need_post_and_a_get_goes_back_to_the_application(as_candidate, draft):
+    # A reloaded or shared action address lands on the application, not on a blank 405; nothing happens.
+    detail = reverse("registration:application_detail", args=[draft.pk])
+    for name in ("submit", "withdraw", "material_upload"):
+        response = as_candidate.get(reverse(f"registration:{name}", args=[draft.pk]))
+        assert (response.status_code, response["Location"]) == (302, detail)
+    assert as_candidate.put(reverse("registration:submit", args=[draft.pk])).status_code == 405
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
 
 
 def test_reg1_edit_a_draft(as_candidate, draft):

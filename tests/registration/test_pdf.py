@@ -2,6 +2,7 @@
 text in a CJK font; downloads are scoped (ORG-8); the Celery task is idempotent; batches print one
 page per form. Text and pages are checked with poppler-utils (pdftotext, pdfinfo, pdfimages)."""
 
+import base64
 import datetime
 import io
 import logging
@@ -127,10 +128,14 @@ def test_reg1_large_png_photo_is_shrunk_to_the_box(draft, candidate, inspect):
     Image.new("RGB", (1400, 2000), (10, 120, 200)).save(buffer, format="PNG")
     services.attach_material(draft, kind=MaterialKind.PHOTO, uploaded=upload("p.png", buffer.getvalue(), "image/png"),
                              actor=candidate)
+    # The upload is shrunk once when stored (600×800 at most); the form embeds that JPEG as it is,
+    # and an older, larger stored photo is shrunk to the box when printed.
     images = inspect(pdf.render_application_pdf(Application.objects.get(pk=draft.pk))).images
     assert len(images) == 1
     width, height = map(int, images[0].split()[3:5])
-    assert (width, height) <= pdf.PHOTO_BOX_PX and images[0].split()[8] == "jpeg"
+    assert width <= pdf.PHOTO_BOX_PX[0] * 1.5 and height <= 800 and images[0].split()[8] == "jpeg"
+    with Image.open(io.BytesIO(base64.b64decode(pdf._photo_data_uri(buffer.getvalue()).split(",")[1]))) as shrunk:
+        assert shrunk.size <= pdf.PHOTO_BOX_PX
 
 
 def test_reg1_rare_name_characters_outside_the_subset_still_print_as_text(draft, inspect):
@@ -313,7 +318,23 @@ def test_reg1_batch_pdf_rejects_bad_filters_and_empty_results_in_chinese(client,
     assert response.status_code == 400
     assert "筛选条件有误" in response.content.decode()
     response = client.get(reverse("registration:batch_pdf"), {"status": "approved", "occupation": 10**6})
+    assert response.status_code == 400 and "筛选条件有误" in response.content.decode()
+    response = client.get(reverse("registration:batch_pdf"), {"status": "approved", "occupation": draft.occupation_id})
     assert response.status_code == 404 and "没有符合筛选条件的申报" in response.content.decode()
+
+
+def test_reg1_the_queue_links_to_a_batch_print_of_exactly_what_it_shows(client, demo_user, draft, other_draft,
+                                                                       inspect):
+    client.force_login(demo_user("staff_nongan"))
+    queue = client.get(reverse("registration:review_queue"), {"status": "draft", "q": draft.name})
+    link = re.search(r'data-testid="batch-print" href="([^"]+)"', queue.content.decode())[1].replace("&amp;", "&")
+    shown = queue.context["page"].paginator.count
+    response = client.get(link)
+    assert response.status_code == 200 and inspect(b"".join(response.streaming_content)).pages == shown
+    detail = client.get(reverse("registration:review_detail", args=[draft.pk])).content.decode()
+    assert reverse("registration:application_pdf", args=[draft.pk]) in detail
+    client.force_login(demo_user("examiner"))  # reads masked numbers: neither link
+    assert 'data-testid="batch-print"' not in client.get(reverse("registration:review_queue")).content.decode()
 
 
 def test_reg1_batch_pdf_is_capped(client, demo_user, draft, other_draft, monkeypatch):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from appraisal import authority
+from appraisal.idnumbers import sees_full_id_numbers
 from appraisal.models import Role
 from registration.models import Application, ApplicationTransition, Material, PaymentRecord
 
@@ -44,9 +47,26 @@ def review_queue(user, *, status=None, occupation=None, level=None, center=None,
     if unified_appraisal:
         queryset = queryset.filter(unified_appraisal=unified_appraisal)
     if search:
-        term = search.strip()
-        queryset = queryset.filter(Q(name__icontains=term) | Q(id_number__iexact=term.upper()))
+        queryset = queryset.filter(_search(user, search))
     return queryset.order_by("submitted_at", "created_at", "pk")
+
+
+_MASKED_ID = re.compile(r"^(\d{6})\*+(\d{3}[\dX])$")
+_ID_PART = re.compile(r"^[\dX]{4,18}$")
+
+
+def _search(user, search: str) -> Q:
+    """A name, a whole ID number, the number as lists show it (220122********1230) or, for those who
+    read full numbers, any run of 4+ of its digits (e.g. the last four). Examiners and HR officials
+    read masked numbers, so they cannot probe the hidden digits with partial searches."""
+    term = search.strip().upper()
+    condition = Q(name__icontains=search.strip()) | Q(id_number=term)
+    masked = _MASKED_ID.match(term)
+    if masked:
+        condition |= Q(id_number__startswith=masked[1], id_number__endswith=masked[2])
+    elif _ID_PART.match(term) and sees_full_id_numbers(user):
+        condition |= Q(id_number__contains=term)
+    return condition
 
 
 def application_for(user, pk) -> Application:

@@ -3,20 +3,19 @@ of the review queue for staff. Scope comes from the selectors only (ORG-8)."""
 
 import io
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from appraisal.idnumbers import sees_full_id_numbers
-from appraisal.models import Level, Role
+from appraisal.models import Role
 from registration import selectors
-from registration.models import Application, Status
+from registration.forms_staff import QueueFilterForm
+from registration.models import Application
 from registration.pdf import ensure_application_pdf, print_application_forms
 
 BATCH_LIMIT = 1000
@@ -43,18 +42,6 @@ def application_pdf(request, pk):
     return _pdf_response(storage.open(name, "rb"), f"申报表-{application.name}-{application.pk}.pdf")
 
 
-class BatchFilterForm(forms.Form):
-    """The review queue's filters (selectors.review_queue)."""
-
-    status = forms.ChoiceField(label=gettext_lazy("状态"), choices=[("", "")] + Status.choices, required=False)
-    occupation = forms.IntegerField(label=gettext_lazy("职业"), min_value=1, required=False)
-    level = forms.TypedChoiceField(
-        label=gettext_lazy("等级"), choices=[("", "")] + Level.choices, coerce=int, empty_value=None, required=False
-    )
-    scheduled_day = forms.IntegerField(label=gettext_lazy("定期鉴定日"), min_value=1, required=False)
-    unified_appraisal = forms.IntegerField(label=gettext_lazy("统一鉴定"), min_value=1, required=False)
-
-
 def _batch_error(request, message, status):
     return render(request, "registration/pdf_error.html", {"message": message}, status=status)
 
@@ -66,15 +53,17 @@ def batch_pdf(request):
     staff and province administrators only: the forms print full ID numbers."""
     if not sees_full_id_numbers(request.user):
         raise PermissionDenied(_("只有鉴定机构工作人员可以批量打印申报表。"))
-    form = BatchFilterForm(request.GET)
+    # The queue's own filter form: the link on the queue page prints exactly what the clerk sees.
+    form = QueueFilterForm(request.GET, user=request.user, applications=selectors.applications_for(request.user))
     if not form.is_valid():
         problems = "；".join(f"{form.fields[name].label}：{' '.join(errors)}" for name, errors in form.errors.items())
         return _batch_error(request, _("筛选条件有误：%(problems)s") % {"problems": problems}, 400)
-    applications = list(selectors.review_queue(request.user, **form.cleaned_data)[: BATCH_LIMIT + 1])
+    filters = form.filters()
+    applications = list(selectors.review_queue(request.user, **filters)[: BATCH_LIMIT + 1])
     if not applications:
         return _batch_error(request, _("没有符合筛选条件的申报，无可打印的申报表。"), 404)
     if len(applications) > BATCH_LIMIT:
-        total = selectors.review_queue(request.user, **form.cleaned_data).count()
+        total = selectors.review_queue(request.user, **filters).count()
         return _batch_error(
             request,
             _("符合条件的申报共 %(total)d 份，超过单次打印上限 %(limit)d 份。请增加筛选条件（如职业、等级、鉴定日）后分批打印。")

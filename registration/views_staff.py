@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from appraisal import authority
+from appraisal.decorators import post_or_back_to
 from appraisal.idnumbers import birth_date as id_birth_date
 from appraisal.idnumbers import gender as id_gender
 from appraisal.idnumbers import sees_full_id_numbers
@@ -42,7 +43,8 @@ from registration.forms_staff import (
     ReasonForm,
 )
 from registration.materials import CONTENT_TYPES, TYPE_NAMES
-from registration.models import LIVE_STATUSES, MaterialKind, Status
+from registration.models import MaterialKind, Status
+from registration.views_pdf import BATCH_LIMIT
 
 PAGE_SIZE = 50
 READERS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN, Role.EXAMINER, Role.HR_OFFICIAL)
@@ -130,6 +132,9 @@ def review_queue(request):
     return render(request, "registration/staff/queue.html", {
         "form": form, "page": page, "query": query.urlencode(), "scope": authority.scope_description(request.user),
         "can_enter": request.user.role in CLERKS,
+        # The forms print full ID numbers: only staff who may read them get the batch print.
+        "can_print": sees_full_id_numbers(request.user) and 0 < page.paginator.count <= BATCH_LIMIT,
+        "batch_limit": BATCH_LIMIT,
     })
 
 
@@ -153,7 +158,7 @@ def _detail_context(request, application, **forms):
         # Examiners and HR officials read the review with a masked ID number and no files (ORG-8).
         "full_id": sees_full_id_numbers(user),
         "sees_files": sees_full_id_numbers(user),
-        "can_pay": can_act and application.status in LIVE_STATUSES,
+        "can_pay": can_act and services.payment_can_change(application),
         "is_submitted": application.status == Status.SUBMITTED,
         "live_checks": live,
         "live_ok": all(r["ok"] for r in live),
@@ -203,7 +208,7 @@ DECISIONS = {
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:review_detail")
 def review_decide(request, pk):
     """审核通过 / 审核不通过 / 退回修改: the service checks the state, the actor and the reason."""
     _require(request.user, CLERKS)
@@ -238,7 +243,7 @@ def review_decide(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:review_detail")
 def record_payment(request, pk):
     """FEE-1: the center records that the appraisal fee was paid (or corrects the record)."""
     _require(request.user, CLERKS)
@@ -257,7 +262,7 @@ def record_payment(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:review_detail")
 def upload_material(request, pk):
     """REG-2/REG-3: the center uploads a material or captures the photo for the candidate."""
     _require(request.user, CLERKS)
@@ -281,7 +286,7 @@ def upload_material(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:review_detail")
 def submit_for_candidate(request, pk):
     """REG-3: staff submit the application they entered once the materials are complete."""
     _require(request.user, CLERKS)
@@ -296,7 +301,7 @@ def submit_for_candidate(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:review_detail")
 def record_hr_opinion(request, pk):
     """REG-1: an HR official in scope writes 人力资源社会保障行政部门意见 on an approved application
     (the service checks role, scope, state and text; 404 outside the user's scope)."""

@@ -1,6 +1,7 @@
 """HTML pages of the core: login, the home page of every role, the calendar, centers, and the
 authority check. Thin: reads come from selectors, decisions from the authority engine."""
 
+import re
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -20,10 +21,30 @@ from appraisal import authority, selectors
 from appraisal.forms import AuthorityCheckForm, DeadlineForm
 from appraisal.models import Role
 
+ID_NUMBER_SHAPE = re.compile(r"^\d{17}[\dxX]$")
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Candidates log in with their ID number: a final x is the same as X (numbers are stored in
+    upper case), and phones must not capitalise the first letter of a staff login name."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        if kwargs.get("data") is not None:
+            data = kwargs["data"].copy()
+            username = (data.get("username") or "").strip()
+            if ID_NUMBER_SHAPE.match(username):
+                data["username"] = username.upper()
+            kwargs["data"] = data
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
+        )
+
 
 class LoginView(auth_views.LoginView):
     template_name = "appraisal/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,6 +14,7 @@ from appraisal.forms import REGION_KINDS, grouped_region_choices
 from appraisal.idnumbers import normalize_id_number
 from appraisal.models import Center, CenterKind, Level, Occupation, OccupationStatus, User
 from registration.models import Application, MaterialKind
+from registration.services import PHONE_PATTERN
 
 
 class SignupForm(forms.Form):
@@ -27,7 +28,7 @@ class SignupForm(forms.Form):
         error_messages={"min_length": _("身份证号应为18位。"), "max_length": _("身份证号应为18位。")},
     )
     phone = forms.RegexField(
-        label=_("联系电话"), regex=r"^[0-9()（）\- ]{7,20}$", max_length=20,
+        label=_("联系电话"), regex=PHONE_PATTERN, max_length=20,
         error_messages={"invalid": _("请输入正确的联系电话（手机号或固定电话）。")},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )

@@ -100,7 +100,6 @@ for _value, _label in Level.choices:
     LEVEL_ALIASES[_LEVEL_WORDS[_value]] = _value
     LEVEL_ALIASES[str(_value)] = _value
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$|^(\d{4})(\d{2})$")
-_PHONE = re.compile(r"^[0-9+()（）\- ]{5,20}$")
 
 
 # --- The template -----------------------------------------------------------------------------
@@ -492,7 +491,7 @@ def check_rows(rows, *, staff, occupation: Occupation, level: int, target, today
         phone = _text(record["phone"])
         if not phone:
             messages.append(_("联系电话不能为空"))
-        elif not _PHONE.match(phone):
+        elif not services.PHONE_PATTERN.match(phone):
             messages.append(_("联系电话格式不正确"))
         fields["phone"] = phone
 

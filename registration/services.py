@@ -7,6 +7,7 @@ function that changes `Application.status`, and it records who, when, from, to a
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -126,6 +127,14 @@ def _apply_transition(locked: Application, to_status: str, *, actor, reason: str
 # --- Candidates -----------------------------------------------------------------------------
 
 
+# A mobile or landline number, as people write them: digits, brackets, hyphens, spaces, a leading +.
+PHONE_PATTERN = re.compile(r"^[0-9+()（）\- ]{7,20}$")
+
+
+def _phone_message() -> str:
+    return _("请输入正确的联系电话（手机号或固定电话）。")
+
+
 @transaction.atomic
 def register_candidate(
     *, full_name, id_number, phone, password, region=None, school=None, employer_body=None, employer_name="",
@@ -134,14 +143,19 @@ def register_candidate(
     """A candidate signs up; the ID number is the login name (validated, unique)."""
     errors = {}
     try:
-        id_number = normalize_id_number(id_number)
+        # The same identity rules as the 申报表 (future birth date, under 16): an account that could
+        # never apply is refused now, not after the candidate has filled the whole form.
+        id_number = validate_identity(id_number=id_number, birth_month=None, gender=None)
     except ValidationError as exc:
-        errors["id_number"] = exc.messages
+        errors["id_number"] = exc.message_dict.get("id_number", exc.messages) if hasattr(exc, "error_dict") \
+            else exc.messages
     else:
         if User.objects.filter(Q(id_number=id_number) | Q(username=id_number)).exists():
             errors["id_number"] = [_("该身份证号已注册，请直接登录。")]
     if not (full_name or "").strip():
         errors["full_name"] = [_("请填写姓名。")]
+    if phone and not PHONE_PATTERN.match(phone.strip()):
+        errors["phone"] = [_phone_message()]
     if region is None and school is None and employer_body is None:
         errors["region"] = [_("请选择所在地区。")]
     if errors:
@@ -407,18 +421,36 @@ FORM_FIELDS = (
 )
 
 
-def _clean_form_fields(fields: dict, today) -> dict:
+def _clean_form_fields(fields: dict, today, *, registered_name: str = "") -> dict:
+    """The REG-1 fields checked together, so the candidate sees every problem at once."""
     fields = {k: v for k, v in fields.items() if k in FORM_FIELDS}
+    errors: dict[str, list] = {}
     if fields.get("birth_month"):
         fields["birth_month"] = fields["birth_month"].replace(day=1)
     held_date = fields.get("held_certificate_date")
     if held_date and held_date > today:
-        raise ValidationError({"held_certificate_date": [_("颁证时间不能是未来的日期。")]})
+        errors["held_certificate_date"] = [_("颁证时间不能是未来的日期。")]
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if registered_name and fields["name"] and fields["name"] != registered_name:
+            # REG-5: the form is this person's; a different name would put someone else on the 申报表.
+            errors["name"] = [_("申报表中的姓名必须与注册姓名（%(name)s）一致。") % {"name": registered_name}]
+    if "phone" in fields:
+        fields["phone"] = (fields["phone"] or "").strip()
+        if fields["phone"] and not PHONE_PATTERN.match(fields["phone"]):
+            errors["phone"] = [_phone_message()]
     if "id_number" in fields:
-        fields["id_number"] = validate_identity(
-            id_number=fields["id_number"], birth_month=fields.get("birth_month"), gender=fields.get("gender"),
-            today=today,
-        )
+        try:
+            fields["id_number"] = validate_identity(
+                id_number=fields["id_number"], birth_month=fields.get("birth_month"), gender=fields.get("gender"),
+                today=today,
+            )
+        except ValidationError as exc:
+            by_field = exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}
+            for name, messages in by_field.items():
+                errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     return fields
 
 
@@ -472,7 +504,7 @@ def create_application(
             raise PermissionDenied(_("该考生应由%(center)s受理，不在您的管辖范围内。") % {"center": center.name})
     elif actor.pk != candidate.pk:
         raise PermissionDenied(_("您无权为他人申报。"))
-    fields = _clean_form_fields(form_fields, today)
+    fields = _clean_form_fields(form_fields, today, registered_name=candidate.full_name)
     if fields.get("id_number") and candidate.id_number and fields["id_number"] != candidate.id_number:
         raise ValidationError({"id_number": [_("申报表中的身份证号必须与注册的身份证号一致。")]})
     application = Application(
@@ -507,7 +539,7 @@ def update_application(application: Application, *, actor: User, today=None, **f
         merged.update({k: v for k, v in form_fields.items() if k in FORM_FIELDS})
         if locked.retake_day_id is not None:
             _check_retake_year(merged.get("retake_original_year"), locked.retake_day)
-        fields = _clean_form_fields(merged, today)
+        fields = _clean_form_fields(merged, today, registered_name=locked.candidate.full_name)
         if locked.candidate.id_number and fields["id_number"] != locked.candidate.id_number:
             raise ValidationError({"id_number": [_("申报表中的身份证号必须与注册的身份证号一致。")]})
         for name, value in fields.items():
@@ -637,6 +669,17 @@ def withdraw_application(application, *, actor, reason=""):
 UNPAY_GUARDS: list = []
 
 
+# The fee is paid for an application the center has in hand; a draft can still change level or day.
+PAYABLE_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+
+
+def payment_can_change(application: Application) -> bool:
+    """Whether the payment record of this application can be recorded or withdrawn now."""
+    if application.fee_paid:
+        return application.status in LIVE_STATUSES
+    return application.status in PAYABLE_STATUSES
+
+
 @transaction.atomic
 def record_payment(application: Application, *, actor: User, paid: bool = True) -> Application:
     """FEE-1: the center records that the fee was paid (or corrects it)."""
@@ -647,6 +690,8 @@ def record_payment(application: Application, *, actor: User, paid: bool = True) 
         raise ValidationError(_("申报已结束，不能登记缴费。"))
     if paid == locked.fee_paid:
         return locked  # already so: the first record and its time stand
+    if paid and locked.status not in PAYABLE_STATUSES:
+        raise ValidationError(_("只有已提交或审核通过的申报才能登记缴费。"), code="not_payable")
     if paid and locked.fee_due is None:
         # A fee schedule added after submission: take it now; without one there is nothing to pay.
         locked.fee_due = fee_for(locked.occupation_id, locked.level, timezone.localdate())

@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from appraisal import idnumbers
+from appraisal.decorators import post_or_back_to
 from appraisal.models import Level, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal
 from appraisal.workdays import CalendarUnknown
 from registration import selectors, services
@@ -290,7 +290,7 @@ def application_edit(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:application_detail")
 def material_upload(request, pk):
     """REG-2: one file per material kind, checked by content, size and dimensions in the service."""
     user = request.user
@@ -323,7 +323,7 @@ def material_upload(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:application_detail")
 def submit(request, pk):
     user = request.user
     _candidate_required(user)
@@ -338,7 +338,7 @@ def submit(request, pk):
 
 
 @login_required
-@require_POST
+@post_or_back_to("registration:application_detail")
 def withdraw(request, pk):
     user = request.user
     _candidate_required(user)

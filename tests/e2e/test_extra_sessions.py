@@ -76,7 +76,7 @@ def test_cal6_county_requests_city_approves_day_is_scheduled(page, browser, logi
         pending.get_by_label("审批意见").fill("同意增加场次")
         pending.get_by_role("button", name="批准", exact=True).click()
         expect(city.locator(".messages")).to_contain_text(
-            f"已批准农安县职业技能鉴定中心 {wanted_day:%Y-%m-%d} 增加鉴定场次，已列入定期鉴定日。")
+            f"已批准农安县职业技能鉴定中心 {wanted_day:%Y-%m-%d} 增加鉴定场次，已列入定期鉴定日（仅受理汽车维修工）。")
         expect(city.get_by_test_id("pending-request")).to_have_count(0)
         expect(city.get_by_text("没有待审批的申请。")).to_be_visible()
         city.screenshot(path=artifacts / "extra-sessions-approved-city.png", full_page=True)

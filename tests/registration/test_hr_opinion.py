@@ -239,7 +239,8 @@ def test_reg1_page_needs_login_and_post(client, approved, hr):
     response = client.post(post_url(approved), {"hr-opinion": OPINION})
     assert response.status_code == 302 and "login" in response["Location"]
     client.force_login(hr)
-    assert client.get(post_url(approved)).status_code == 405
+    response = client.get(post_url(approved))  # back to the review page, nothing saved
+    assert response.status_code == 302 and response["Location"] == page(approved)
     assert_nothing_saved(approved)
 
 

@@ -122,7 +122,7 @@ def test_reg5_signup_race_gives_the_chinese_message(db, centers, monkeypatch):
     # The other tab checked before this one saved: the database constraint answers.
     monkeypatch.setattr(services.User.objects, "filter", lambda *a, **k: services.User.objects.none())
     with pytest.raises(ValidationError, match="已注册"):
-        services.register_candidate(full_name="后注册", id_number="11010519491231002X", phone="1",
+        services.register_candidate(full_name="后注册", id_number="11010519491231002X", phone="13800000001",
                                     password="Another-pass-2017", region=centers["nongan"])
 
 

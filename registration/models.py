@@ -240,6 +240,12 @@ class Material(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # REG-2: for certificates, the center checks the original and keeps the copy.
+    original_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("原件核验人"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )
+    original_checked_at = models.DateTimeField(_("原件核验时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("申报材料")

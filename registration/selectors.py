@@ -73,7 +73,7 @@ def application_for(user, pk) -> Application:
     """One application the user may see, or 404: guessing another person's ID reveals nothing."""
     try:
         return applications_for(user).prefetch_related(
-            "materials",
+            Prefetch("materials", queryset=Material.objects.select_related("uploaded_by", "original_checked_by")),
             Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
             Prefetch("payments", queryset=PaymentRecord.objects.select_related("actor")),
         ).get(pk=pk)

@@ -636,6 +636,37 @@ def applications_missing_form_pdf(limit=500) -> list[int]:
 
 OPINION_MAX_LENGTH = Application._meta.get_field("center_opinion").max_length
 
+# REG-2: "professional-title or lower-level qualification certificate where required (original
+# checked, copy kept)": the clerk records seeing the original before approving.
+ORIGINAL_CHECK_KINDS = (MaterialKind.LOWER_CERTIFICATE, MaterialKind.TITLE_CERTIFICATE)
+
+
+def originals_unchecked(application: Application) -> list[str]:
+    """The names of the required certificates whose originals no clerk has checked yet."""
+    kinds = [k for k in required_materials(application) if k in ORIGINAL_CHECK_KINDS]
+    if not kinds:
+        return []
+    checked = set(
+        application.materials.filter(kind__in=kinds, original_checked_at__isnull=False).values_list("kind", flat=True)
+    )
+    return [str(MaterialKind(k).label) for k in kinds if k not in checked]
+
+
+@transaction.atomic
+def confirm_original(material: Material, *, actor: User) -> Material:
+    """REG-2: a clerk of the responsible center has seen the original of this certificate."""
+    locked = Material.objects.select_for_update().select_related("application__center").get(pk=material.pk)
+    if _actor_kind(actor, locked.application) != STAFF:
+        raise PermissionDenied(_("只有受理机构工作人员可以核验原件。"))
+    if locked.kind not in ORIGINAL_CHECK_KINDS:
+        raise ValidationError(_("该材料不需要核验原件。"), code="no_original")
+    if locked.application.status not in (Status.SUBMITTED, Status.RETURNED):
+        raise ValidationError(_("只有待审核或退回修改的申报才能核验原件。"), code="not_in_review")
+    if locked.original_checked_at is None:  # the first check stands
+        locked.original_checked_by, locked.original_checked_at = actor, timezone.now()
+        locked.save(update_fields=["original_checked_by", "original_checked_at"])
+    return locked
+
 
 @transaction.atomic
 def approve_application(application, *, actor, opinion=""):
@@ -644,6 +675,12 @@ def approve_application(application, *, actor, opinion=""):
     if len(opinion) > OPINION_MAX_LENGTH:
         raise ValidationError(
             _("审核意见不能超过%(n)d个字。") % {"n": OPINION_MAX_LENGTH}, code="opinion_too_long"
+        )
+    unchecked = originals_unchecked(application)
+    if unchecked:
+        raise ValidationError(
+            _("请先核验以下证书的原件，再审核通过：%(kinds)s。") % {"kinds": "、".join(unchecked)},
+            code="original_unchecked",
         )
     application = transition(application, Status.APPROVED, actor=actor, reason=opinion)
     Application.objects.filter(pk=application.pk).update(

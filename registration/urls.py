@@ -30,6 +30,7 @@ urlpatterns += [
     path("staff/review/<int:pk>/payment/", views_staff.record_payment, name="record_payment"),
     path("staff/review/<int:pk>/materials/", views_staff.upload_material, name="staff_material_upload"),
     path("staff/review/<int:pk>/submit/", views_staff.submit_for_candidate, name="staff_submit"),
+    path("staff/review/<int:pk>/original/", views_staff.confirm_original, name="confirm_original"),
     path("staff/review/<int:pk>/hr-opinion/", views_staff.record_hr_opinion, name="hr_opinion"),
     path("staff/enter/", views_staff.enter_for_candidate, name="enter_for_candidate"),
     path("staff/enter/<int:candidate_pk>/", views_staff.enter_application, name="enter_application"),

@@ -149,6 +149,7 @@ def _detail_context(request, application, **forms):
     present = {m.kind: m for m in application.materials.all()}
     materials = [
         {"kind": kind, "label": MaterialKind(kind).label, "material": present.get(kind), "required": kind in required,
+         "original_check": kind in services.ORIGINAL_CHECK_KINDS,
          "type_name": TYPE_NAMES.get(EXTENSIONS_BY_TYPE.get(getattr(present.get(kind), "content_type", ""), ""), "")}
         for kind in [*required, *[k for k in present if k not in required]]
     ]
@@ -160,6 +161,8 @@ def _detail_context(request, application, **forms):
         "sees_files": sees_full_id_numbers(user),
         "can_pay": can_act and services.payment_can_change(application),
         "is_submitted": application.status == Status.SUBMITTED,
+        "is_in_review": application.status in (Status.SUBMITTED, Status.RETURNED),
+        "originals_unchecked": services.originals_unchecked(application),
         "live_checks": live,
         "live_ok": all(r["ok"] for r in live),
         "materials": materials,
@@ -282,6 +285,24 @@ def upload_material(request, pk):
         messages.error(request, _messages_of(exc))
     else:
         messages.success(request, _("已上传：%(kind)s。") % {"kind": MaterialKind(kind).label})
+    return redirect("registration:review_detail", pk=pk)
+
+
+@login_required
+@post_or_back_to("registration:review_detail")
+def confirm_original(request, pk):
+    """REG-2: the clerk records having seen the original of a certificate."""
+    _require(request.user, CLERKS)
+    application = selectors.application_for(request.user, pk)
+    material = next((m for m in application.materials.all() if str(m.pk) == request.POST.get("material")), None)
+    if material is None:
+        raise Http404(_("材料不存在。"))
+    try:
+        services.confirm_original(material, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, _("已记录：%(kind)s原件已核验。") % {"kind": material.get_kind_display()})
     return redirect("registration:review_detail", pk=pk)
 
 

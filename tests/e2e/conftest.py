@@ -7,6 +7,7 @@ Playwright never downloads its own. Set PLAYWRIGHT_CHROMIUM to use another binar
 browser the tests skip, except in CI (CI=true), where they fail.
 """
 
+import datetime
 import os
 import re
 import shutil
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from appraisal.demo import DEMO_PASSWORD, load_demo
+from appraisal.models import Center, ScheduledAppraisalDay
+from tests.registration.conftest import ensure_calendar_known
 
 # Playwright's sync API runs an asyncio event loop in the test thread for as long as the browser
 # lives (a session). Django sees that running loop and refuses ORM calls made from the test thread
@@ -168,3 +171,15 @@ def login(url):
         page.wait_for_url(url("/"))
 
     return do_login
+
+
+@pytest.fixture
+def open_nongan_day(demo):
+    """A scheduled day of 农安县 45 days ahead: registration (10 working days before) is open today."""
+    day = timezone.localdate() + datetime.timedelta(days=45)
+    for year in {timezone.localdate().year, day.year}:
+        ensure_calendar_known(year)
+    scheduled, _created = ScheduledAppraisalDay.objects.get_or_create(
+        center=Center.objects.get(division_code="220122"), day=day
+    )
+    return scheduled

@@ -2,15 +2,12 @@
 level 5, see which center appraises and why, fill in the form, upload the photo and the PDFs,
 submit, and see 待审核 — without the page ever scrolling sideways."""
 
-import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from appraisal.models import Center, ScheduledAppraisalDay
 from registration.models import Application, Status
-from tests.registration.conftest import ensure_calendar_known, image_bytes, pdf_bytes
+from tests.registration.conftest import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -20,18 +17,6 @@ NONGAN = "农安县职业技能鉴定中心"
 def no_sideways_scroll(page):
     widths = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
     assert widths["scroll"] <= widths["inner"], widths
-
-
-@pytest.fixture
-def open_nongan_day(demo):
-    """A scheduled day of 农安县 45 days ahead: registration (10 working days before) is open today."""
-    day = timezone.localdate() + datetime.timedelta(days=45)
-    for year in {timezone.localdate().year, day.year}:
-        ensure_calendar_known(year)
-    scheduled, _created = ScheduledAppraisalDay.objects.get_or_create(
-        center=Center.objects.get(division_code="220122"), day=day
-    )
-    return scheduled
 
 
 @pytest.fixture

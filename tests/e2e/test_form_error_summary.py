@@ -11,26 +11,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from appraisal.demo import DEMO_CANDIDATE
-from appraisal.models import Center, ScheduledAppraisalDay
 from registration.models import Application
-from tests.registration.conftest import ensure_calendar_known
 
 pytestmark = pytest.mark.e2e
 
 BIRTH_MISMATCH = "与身份证号中的出生日期"  # the demo candidate (220122199003150019) was born 1990-03
 FUTURE_CERTIFICATE = "颁证时间不能是未来的日期。"
-
-
-@pytest.fixture
-def open_nongan_day(demo):
-    """A scheduled day of 农安县 45 days ahead: registration (10 working days before) is open today."""
-    day = timezone.localdate() + datetime.timedelta(days=45)
-    for year in {timezone.localdate().year, day.year}:
-        ensure_calendar_known(year)
-    scheduled, _created = ScheduledAppraisalDay.objects.get_or_create(
-        center=Center.objects.get(division_code="220122"), day=day
-    )
-    return scheduled
 
 
 def in_viewport(page, locator):

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
+from rest_framework.test import APIClient
 
 from appraisal.demo import DEMO_CANDIDATE
 from appraisal.models import ScheduledAppraisalDay, WorkdayOverride
@@ -104,3 +105,15 @@ def complete_draft(draft, candidate):
 @pytest.fixture
 def submitted(complete_draft, candidate):
     return services.submit_application(complete_draft, actor=candidate)
+
+
+@pytest.fixture
+def api():
+    """An API client logged in as `user` (DRF force_authenticate)."""
+
+    def as_user(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return as_user

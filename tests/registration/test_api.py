@@ -3,24 +3,11 @@
 import datetime
 from decimal import Decimal
 
-import pytest
-from rest_framework.test import APIClient
-
 from registration import services
 from registration.models import FeeSchedule, Status
 from tests.registration.conftest import good_file, image_bytes, pdf_bytes, upload
 
 BASE = "/api/registration/applications/"
-
-
-@pytest.fixture
-def api():
-    def as_user(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return as_user
 
 
 def payload(day, occupation_id, form_data, **extra):

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from appraisal.models import Role, User
 from registration import opinions, pdf, services
@@ -43,16 +42,6 @@ def hr_elsewhere(centers):
 def approved(submitted, demo_user):
     """The submitted draft of conftest (农安县), approved by the county's clerk."""
     return services.approve_application(submitted, actor=demo_user("staff_nongan"))
-
-
-@pytest.fixture
-def api():
-    def as_user(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return as_user
 
 
 def stored(application):

@@ -13,10 +13,10 @@ from appraisal.models import (
     CenterKind,
     Level,
     Occupation,
-    OccupationStatus,
     ScheduledAppraisalDay,
     UnifiedAppraisal,
 )
+from registration.forms_candidate import ChooseForm
 from registration.models import Application, MaterialKind, Status
 
 ALL = "all"
@@ -173,16 +173,12 @@ class NewCandidateForm(forms.Form):
         return initial
 
 
-class ChoiceForm(forms.Form):
-    """Step one of entry on behalf: what the candidate applies for."""
-
-    occupation = forms.ModelChoiceField(
-        label=_("申报职业"), queryset=Occupation.objects.filter(status=OccupationStatus.ACTIVE).order_by("category", "name"),
-        empty_label=_("（请选择）"),
-    )
-    level = forms.TypedChoiceField(label=_("申报等级"), coerce=int, choices=Level.choices)
+class ChoiceForm(ChooseForm):
+    """Step one of entry on behalf: the candidate's own choice, so a center can also enter a retake
+    (CAL-5) or a dual-certificate student's cancelled occupation (OTH-1) for them."""
 
 
+RETAKE_FIELDS = ["retake_original_year", "retake_original_ticket", "retake_subjects"]
 ENTRY_FIELDS = [
     "name", "gender", "birth_month", "education", "id_number", "employer_name", "current_occupation", "phone",
     "held_certificate", "held_certificate_level", "held_certificate_issuer", "held_certificate_date",
@@ -208,8 +204,14 @@ class ApplicationEntryForm(forms.ModelForm):
             "id_number": forms.TextInput(attrs={"readonly": True}),
         }
 
-    def __init__(self, *args, options, **kwargs):
+    def __init__(self, *args, options, retake=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.retake = retake
+        if retake:  # CAL-5 / REG-4: the original appraisal the candidate failed
+            for name in RETAKE_FIELDS:
+                self.fields[name] = Application._meta.get_field(name).formfield()
+            self.fields["retake_original_year"].required = True
+            self.fields["retake_original_ticket"].required = True
         self.targets = {}
         choices = []
         for target, center, window in options:
@@ -222,8 +224,9 @@ class ApplicationEntryForm(forms.ModelForm):
         self.fields["held_certificate_level"].choices = [("", _("（无）")), *Level.choices]
         self.fields["gender"].choices = [("", _("（请选择）")), *self.fields["gender"].choices[1:]]
         self.fields["education"].choices = [("", _("（请选择）")), *self.fields["education"].choices[1:]]
-        self.order_fields(["target", *ENTRY_FIELDS])
+        self.order_fields(["target", *ENTRY_FIELDS, *(RETAKE_FIELDS if retake else [])])
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"target": self.targets[data["target"]], **{name: data[name] for name in ENTRY_FIELDS}}
+        names = [*ENTRY_FIELDS, *(RETAKE_FIELDS if self.retake else [])]
+        return {"target": self.targets[data["target"]], **{name: data[name] for name in names}}

@@ -813,7 +813,9 @@ def candidate_choice(candidate, occupation: Occupation, level, *, retake=False, 
 # --- staff pages: entering an application on a candidate's behalf (REG-3, ORG-7, ORG-8) ---
 
 
-def staff_entry_options(actor: User, candidate: User, occupation: Occupation, level, *, today=None) -> list:
+def staff_entry_options(
+    actor: User, candidate: User, occupation: Occupation, level, *, retake=False, today=None
+) -> list:
     """The open appraisals (target, center, window) a center's staff may enter for this candidate:
     those of centers the staff act for. When none, a ValidationError with the engine's reason (the
     staff's own center first: ORG-7 school and enterprise bodies take only their own students and
@@ -828,15 +830,15 @@ def staff_entry_options(actor: User, candidate: User, occupation: Occupation, le
         raise ValidationError(
             {"level": [_("“%(occ)s”不设%(level)s鉴定。") % {"occ": occupation.name, "level": Level(level).label}]}
         )
-    options = open_appraisals(candidate, occupation, level, today=today)
+    options = open_appraisals(candidate, occupation, level, retake=retake, today=today)
     mine = [option for option in options if authority.can_manage_center(actor, option[1])]
     if mine:
         return mine
-    own = authority.can_appraise(actor.center, candidate, occupation, level, on_date=today)
-    found = authority.appraising_centers(candidate, occupation, level, on_date=today)
+    own = authority.can_appraise(actor.center, candidate, occupation, level, retake=retake, on_date=today)
+    found = authority.appraising_centers(candidate, occupation, level, retake=retake, on_date=today)
     if not found:
         raise ValidationError(
-            own.reason if not own else authority.explain_refusal(candidate, occupation, level, on_date=today),
+            own.reason if not own else authority.explain_refusal(candidate, occupation, level, retake=retake, on_date=today),
             code="authority",
         )
     responsible = found[0][0]

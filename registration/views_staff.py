@@ -446,19 +446,20 @@ def enter_application(request, candidate_pk):
         messages.error(request, _("查找结果已超过1小时，请重新按身份证号查找考生。"))
         return redirect("registration:enter_for_candidate")
     source = request.POST if request.method == "POST" else request.GET
-    choice = ChoiceForm(source if "occupation" in source else None)
+    choice = ChoiceForm(source if "occupation" in source else None, candidate=candidate)
     context = {"candidate": candidate, "choice": choice, "refusal": None, "form": None, "token": token}
     if not choice.is_bound or not choice.is_valid():
         return render(request, "registration/staff/enter_application.html", context)
     occupation, level = choice.cleaned_data["occupation"], choice.cleaned_data["level"]
-    context["level_label"] = Level(level).label
+    retake = choice.cleaned_data["retake"]
+    context["level_label"] = Level(level).label + (_("（补考）") if retake else "")
     try:
-        options = services.staff_entry_options(request.user, candidate, occupation, level)
+        options = services.staff_entry_options(request.user, candidate, occupation, level, retake=retake)
     except ValidationError as exc:
         context["refusal"] = _messages_of(exc)
         return render(request, "registration/staff/enter_application.html", context)
     if request.method == "POST":
-        form = ApplicationEntryForm(request.POST, options=options)
+        form = ApplicationEntryForm(request.POST, options=options, retake=retake)
         if form.is_valid():
             try:
                 application = services.create_application(
@@ -480,6 +481,6 @@ def enter_application(request, candidate_pk):
         if candidate.id_number:
             initial["gender"] = id_gender(candidate.id_number)
             initial["birth_month"] = id_birth_date(candidate.id_number).replace(day=1)
-        form = ApplicationEntryForm(initial=initial, options=options)
+        form = ApplicationEntryForm(initial=initial, options=options, retake=retake)
     context["form"] = form
     return render(request, "registration/staff/enter_application.html", context)

@@ -142,6 +142,7 @@ class OccupationLevelAdmin(admin.ModelAdmin):
 @admin.register(EligibilityCondition)
 class EligibilityConditionAdmin(admin.ModelAdmin):
     list_display = ["occupation_level", "min_years_in_occupation", "requires_lower_level_certificate",
+                    "min_years_since_lower_certificate",
                     "requires_professional_title", "description"]
     list_filter = ["requires_lower_level_certificate", "requires_professional_title", "occupation_level__level"]
     search_fields = ["occupation_level__occupation__name", "description"]

@@ -142,6 +142,8 @@ def _upsert_occupation(*, name, code, category, levels, skill, status=Occupation
                 defaults={"min_years_in_occupation": cond["years"],
                           # The lowest level an occupation offers has no lower certificate to ask for.
                           "requires_lower_level_certificate": cond["lower_certificate"] and level != max(levels),
+                          "min_years_since_lower_certificate": cond.get("years_since_certificate", 0)
+                          if level != max(levels) else 0,
                           "requires_professional_title": cond["title"], "description": cond["text"]},
             )
     return occupation

@@ -272,6 +272,10 @@ class EligibilityCondition(models.Model):
     )
     min_years_in_occupation = models.PositiveSmallIntegerField(_("本职业工作年限不少于（年）"), default=0)
     requires_lower_level_certificate = models.BooleanField(_("需持下一等级职业资格证书"), default=False)
+    min_years_since_lower_certificate = models.PositiveSmallIntegerField(
+        _("取得下一等级证书后工作年限不少于（年）"), default=0,
+        help_text=_("如“取得本职业四级证书后，连续从事本职业工作5年以上”，按证书颁发时间计算。"),
+    )
     requires_professional_title = models.BooleanField(_("需持专业技术职称证书"), default=False)
     description = models.CharField(_("条件说明"), max_length=300)
 

@@ -344,6 +344,10 @@ def required_materials(application: Application, conditions=None) -> list[str]:
     return kinds
 
 
+def _full_years(since: datetime.date, today: datetime.date) -> int:
+    return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
+
+
 def check_eligibility(application: Application, *, today=None, reference=None) -> list[dict]:
     """REG-5/REG-6, checked automatically: a list of {check, ok, message} shown to candidate and
     reviewer. Everything must be ok before the application can be submitted."""
@@ -392,6 +396,17 @@ def check_eligibility(application: Application, *, today=None, reference=None) -
                 % {"lower": Level.short_label(application.level + 1),
                    "have": _("已填写：%s") % f"{application.held_certificate} {Level.short_label(held)}"
                    if ok else _("未填写或等级不足")},
+            )
+        if condition.min_years_since_lower_certificate and application.level < Level.FIVE:
+            need = condition.min_years_since_lower_certificate
+            since = application.held_certificate_date
+            have = _full_years(since, today) if since else None
+            add(
+                "years_since_certificate", have is not None and have >= need,
+                _("取得下一等级证书后要求工作满 %(need)d 年；%(have)s。")
+                % {"need": need,
+                   "have": _("证书颁发于%(day)s，已满 %(n)d 年") % {"day": since.isoformat(), "n": have}
+                   if since else _("未填写颁证时间")},
             )
         if condition.requires_professional_title:
             add(

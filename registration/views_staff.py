@@ -52,6 +52,7 @@ CLERKS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)
 CHECK_LABELS = {
     "identity": gettext_lazy("身份核验"), "years": gettext_lazy("工作年限"), "lower_certificate": gettext_lazy("下一等级证书"),
     "title": gettext_lazy("专业技术职称"), "conditions": gettext_lazy("申报条件"), "materials": gettext_lazy("申报材料"),
+    "years_since_certificate": gettext_lazy("取证后工作年限"), "retake": gettext_lazy("补考资格"),
 }
 EXTENSIONS_BY_TYPE = {value: key for key, value in CONTENT_TYPES.items()}  # image/jpeg -> jpeg
 # ORG-8: a candidate found by their full ID number may be entered for by the clerk who found them,

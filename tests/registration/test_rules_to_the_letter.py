@@ -207,3 +207,31 @@ def test_cal6_an_extra_day_takes_only_the_occupation_it_was_approved_for(candida
     day.save(update_fields=["occupation"])
     assert services.create_application(candidate=candidate, actor=candidate, occupation=occupation("汽车维修工"),
                                        level=5, target=day, **form_data).scheduled_day == day
+
+
+# --- REG-6 ------------------------------------------------------------------------------------
+
+
+def test_reg6_years_are_counted_from_the_lower_certificate(candidate, centers, occupation, open_day, form_data):
+    """The demo's level 4: "取得本职业五级证书后，连续从事本职业工作3年以上" — years since the certificate."""
+    application = services.create_application(
+        candidate=candidate, actor=candidate, occupation=occupation("汽车维修工"), level=4,
+        target=open_day(centers["nongan"]), **form_data,
+    )
+    today = datetime.date(2026, 6, 1)
+
+    def since_check(held_date):
+        services.update_application(
+            application, actor=candidate, held_certificate="汽车维修工", held_certificate_level=5,
+            held_certificate_issuer="吉林省人力资源和社会保障厅", held_certificate_date=held_date, today=today,
+        )
+        [check] = [r for r in services.check_eligibility(application, today=today)
+                   if r["check"] == "years_since_certificate"]
+        return check
+
+    recent = since_check(datetime.date(2025, 6, 2))
+    assert recent["ok"] is False and "已满 0 年" in recent["message"] and "要求工作满 3 年" in recent["message"]
+    assert since_check(datetime.date(2023, 6, 1)) == {
+        "check": "years_since_certificate", "ok": True,
+        "message": "取得下一等级证书后要求工作满 3 年；证书颁发于2023-06-01，已满 3 年。",
+    }

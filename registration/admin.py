@@ -92,7 +92,7 @@ class MaterialAdmin(ReadOnlyAdmin):
     list_display = ["application", "kind", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["application__name", "=application__id_number", "sha256"]
-    list_select_related = ["application", "uploaded_by"]
+    list_select_related = ["application__occupation", "uploaded_by"]
     exclude = ["file"]
 
 
@@ -105,7 +105,7 @@ class ApplicationTransitionAdmin(ReadOnlyAdmin):
     list_filter = ["to_status", "from_status", ("at", admin.DateFieldListFilter)]
     search_fields = ["application__name", "=application__id_number", "actor__username", "actor__full_name",
                      "reason"]
-    list_select_related = ["application", "actor"]
+    list_select_related = ["application__occupation", "actor"]
     date_hierarchy = "at"
 
 
@@ -117,7 +117,7 @@ class PaymentRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "application", "paid", "amount", "actor"]
     list_filter = ["paid", ("at", admin.DateFieldListFilter)]
     search_fields = ["application__name", "=application__id_number", "actor__username", "actor__full_name"]
-    list_select_related = ["application", "actor"]
+    list_select_related = ["application__occupation", "actor"]
     date_hierarchy = "at"
 
 

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -205,7 +204,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         queryset = selectors.applications_for(self.request.user)
         search = self.request.query_params.get("search")
         if search:
-            queryset = queryset.filter(Q(name__icontains=search) | Q(id_number__iexact=search.strip().upper()))
+            queryset = queryset.filter(selectors.search_condition(self.request.user, search))
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("materials", "transitions__actor", "payments__actor")
         return queryset.order_by("-created_at", "-pk")

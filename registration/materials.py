@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import io
 import struct
+import threading
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -107,21 +108,37 @@ def _checked(content: bytes, kind: str, width: int | None, height: int | None) -
     return CheckedFile(content, kind, CONTENT_TYPES[kind], width, height, hashlib.sha256(content).hexdigest())
 
 
+_DECODING = threading.Lock()
+
+
 @contextlib.contextmanager
 def _strict_decoding():
     """Decode with Pillow's truncated-image tolerance off, whatever the process set globally.
 
     WeasyPrint turns `ImageFile.LOAD_TRUNCATED_IMAGES` on when it is imported, after which Pillow
-    pads a cut-off JPEG with grey and reports success. The flag is a module global: it is switched
-    off for the duration of the check and put back afterwards. Gunicorn sync workers and Celery
-    prefork workers run one request or task at a time per process, so nothing else decodes meanwhile.
+    pads a cut-off JPEG with grey and reports success (appraisal/pdf.py switches it off again). The
+    flag is a module global: it is switched off for the duration of the check and put back
+    afterwards, under a lock, so two checks in a threaded server (runserver) cannot interleave.
     """
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    with _DECODING:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def _refuse_oversized(image, label: str) -> None:
+    """Before decoding: a small file can declare a huge image (a PNG of 7000×10000 is 220 KB) and
+    cost hundreds of MB to decode. No scan or photo needs more than MAX_IMAGE_PIXELS."""
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _("%(label)s图片尺寸过大（%(w)d×%(h)d 像素），请缩小到 %(mp)d00 万像素以内后重新上传。")
+            % {"label": label, "w": width, "h": height, "mp": MAX_IMAGE_PIXELS // 1_000_000},
+            code="image_too_large",
+        )
 
 
 def _broken(label: str) -> ValidationError:
@@ -131,6 +148,7 @@ def _broken(label: str) -> ValidationError:
 # Image modes without colour: bilevel, greyscale (with alpha), and 32-bit integer or float greys.
 GREYSCALE_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"}
 GREY_CHROMA_TOLERANCE = 6
+MAX_IMAGE_PIXELS = 30_000_000  # a 6000×5000 scan; a phone camera is 12 MP
 
 
 def _image_size(content: bytes, label: str) -> tuple[int, int]:
@@ -140,6 +158,7 @@ def _image_size(content: bytes, label: str) -> tuple[int, int]:
             with Image.open(io.BytesIO(content)) as image:
                 image.verify()
             with Image.open(io.BytesIO(content)) as image:
+                _refuse_oversized(image, label)
                 image.load()
                 return image.size
     except IMAGE_ERRORS as exc:
@@ -158,6 +177,7 @@ def _check_photo(content: bytes, kind: str, label: str) -> CheckedFile:
             with Image.open(io.BytesIO(content)) as image:
                 image.verify()
             with Image.open(io.BytesIO(content)) as image:
+                _refuse_oversized(image, label)
                 orientation = image.getexif().get(EXIF_ORIENTATION, 1)
                 rotated = isinstance(orientation, int) and orientation in ROTATED_ORIENTATIONS
                 sideways = rotated and orientation in SIDEWAYS_ORIENTATIONS
@@ -203,8 +223,9 @@ def _is_grey(image) -> bool:
     as RGB): every pixel's chroma stays within JPEG noise of neutral."""
     if image.mode in GREYSCALE_MODES:
         return True
-    small = image.convert("RGB")
-    small.thumbnail((64, 64))
+    small = image.copy()
+    small.thumbnail((64, 64))  # shrink first: converting a full-size image would copy all of it
+    small = small.convert("RGB")
     (cb_low, cb_high), (cr_low, cr_high) = ImageStat.Stat(small.convert("YCbCr")).extrema[1:]
     return all(abs(value - 128) <= GREY_CHROMA_TOLERANCE for value in (cb_low, cb_high, cr_low, cr_high))
 

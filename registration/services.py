@@ -281,7 +281,9 @@ def open_appraisals(candidate, occupation: Occupation, level: int, *, retake=Fal
         centers = [c for c, _d in authority.appraising_centers(candidate, occupation, level, on_date=today)]
         targets = list(
             ScheduledAppraisalDay.objects.filter(center__in=centers, day__gt=today)
-            .select_related("center")
+            # CAL-6: an extra day for another occupation is not this candidate's option.
+            .filter(Q(occupation__isnull=True) | Q(occupation=occupation))
+            .select_related("center", "occupation")
             .order_by("day")[:20]
         )
     for target in targets:
@@ -656,6 +658,10 @@ OPINION_MAX_LENGTH = Application._meta.get_field("center_opinion").max_length
 ORIGINAL_CHECK_KINDS = (MaterialKind.LOWER_CERTIFICATE, MaterialKind.TITLE_CERTIFICATE)
 
 
+def originals_can_be_checked(application: Application) -> bool:
+    return application.status in (Status.SUBMITTED, Status.RETURNED)
+
+
 def originals_unchecked(application: Application) -> list[str]:
     """The names of the required certificates whose originals no clerk has checked yet."""
     kinds = [k for k in required_materials(application) if k in ORIGINAL_CHECK_KINDS]
@@ -670,12 +676,17 @@ def originals_unchecked(application: Application) -> list[str]:
 @transaction.atomic
 def confirm_original(material: Material, *, actor: User) -> Material:
     """REG-2: a clerk of the responsible center has seen the original of this certificate."""
-    locked = Material.objects.select_for_update().select_related("application__center").get(pk=material.pk)
+    # The application first, as every other write locks it (attach_material): no crossed locks.
+    application = Application.objects.select_for_update(of=("self",)).select_related("center").get(
+        pk=material.application_id
+    )
+    locked = Material.objects.select_for_update(of=("self",)).get(pk=material.pk)
+    locked.application = application
     if _actor_kind(actor, locked.application) != STAFF:
         raise PermissionDenied(_("只有受理机构工作人员可以核验原件。"))
     if locked.kind not in ORIGINAL_CHECK_KINDS:
         raise ValidationError(_("该材料不需要核验原件。"), code="no_original")
-    if locked.application.status not in (Status.SUBMITTED, Status.RETURNED):
+    if not originals_can_be_checked(locked.application):
         raise ValidationError(_("只有待审核或退回修改的申报才能核验原件。"), code="not_in_review")
     if locked.original_checked_at is None:  # the first check stands
         locked.original_checked_by, locked.original_checked_at = actor, timezone.now()

@@ -162,7 +162,7 @@ def _detail_context(request, application, **forms):
         "sees_files": sees_full_id_numbers(user),
         "can_pay": can_act and services.payment_can_change(application),
         "is_submitted": application.status == Status.SUBMITTED,
-        "is_in_review": application.status in (Status.SUBMITTED, Status.RETURNED),
+        "can_check_originals": services.originals_can_be_checked(application),
         "originals_unchecked": services.originals_unchecked(application),
         "live_checks": live,
         "live_ok": all(r["ok"] for r in live),

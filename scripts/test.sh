@@ -4,7 +4,7 @@
 # Database and broker:
 #   DATABASE_URL  default postgres://appraisal@127.0.0.1:5432/appraisal (pytest-django creates test_appraisal)
 #   REDIS_URL     default redis://127.0.0.1:6379/0 (cache; Celery tasks still run in-process in tests)
-# When one is not reachable, the tests fall back to SQLite / locmem cache, except in CI (CI=true), where
+# When one is not reachable, the tests fall back to SQLite / a file cache, except in CI (CI=true), where
 # the script tries once to start the service and otherwise fails.
 # Force SQLite with DATABASE_URL=sqlite:///db.sqlite3 (pytest-django then tests in memory).
 set -euo pipefail
@@ -188,8 +188,12 @@ elif is_ci; then
     say "Redis: $(mask "$RD_URL")"
     export REDIS_URL="$RD_URL"
 else
-    say "Redis: 未使用，改用内存缓存（Redis 不可达 / not reachable at $(mask "$RD_URL"): $(err) → locmem cache, eager Celery）"
+    say "Redis: 未使用，改用文件缓存（Redis 不可达 / not reachable at $(mask "$RD_URL"): $(err) → file cache in a temporary folder, eager Celery）"
     unset REDIS_URL
+    # A folder of this run's own: the tests empty the cache before each test.
+    DJANGO_CACHE_DIR="$(mktemp -d -t appraisal-test-cache.XXXXXX)"
+    export DJANGO_CACHE_DIR
+    trap 'rm -f "$ERRF"; rm -rf "$DJANGO_CACHE_DIR"' EXIT
 fi
 
 # Tests run tasks in-process and with production-like error handling; never production settings.

@@ -280,3 +280,13 @@ def test_reg2_photo_input_offers_camera_and_gallery_and_states_the_new_limit(cli
     assert 'accept="image/jpeg,image/png"' in tag
     assert "capture" not in tag  # capture="user" opened the camera with no way to pick a studio photo
     assert "不超过 10 MB" in html and "2 MB" not in html
+
+
+def test_reg2_a_small_file_declaring_a_huge_image_is_refused_before_decoding():
+    """A 7000×5000 PNG of one colour is a few KB but would take hundreds of MB to decode."""
+    buffer = io.BytesIO()
+    Image.new("1", (7000, 5000), 1).save(buffer, format="PNG")
+    assert len(buffer.getvalue()) < 100_000
+    for kind in (MaterialKind.ID_CARD, MaterialKind.PHOTO):
+        with pytest.raises(ValidationError, match="图片尺寸过大（7000×5000 像素）"):
+            check_upload(kind, upload("huge.png", buffer.getvalue(), "image/png"))

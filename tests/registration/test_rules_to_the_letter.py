@@ -235,3 +235,40 @@ def test_reg6_years_are_counted_from_the_lower_certificate(candidate, centers, o
         "check": "years_since_certificate", "ok": True,
         "message": "取得下一等级证书后要求工作满 3 年；证书颁发于2023-06-01，已满 3 年。",
     }
+
+
+# --- Data that existed before these rules -------------------------------------------------------
+
+
+def test_cal6_extra_days_approved_before_the_limit_take_their_requests_occupation(centers, occupation, demo_user):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from registration.models import ExtraSessionRequest
+
+    day, _created = ScheduledAppraisalDay.objects.get_or_create(center=centers["nongan"], day=datetime.date(2017, 9, 9))
+    ExtraSessionRequest.objects.create(
+        center=centers["nongan"], day=day.day, occupation=occupation("焊工"), expected_candidates=300,
+        reason="批量鉴定", status="approved", requested_by=demo_user("staff_nongan"), scheduled_day=day,
+    )
+    migration = import_module("registration.migrations.0007_extra_days_occupation_and_payment_trigger")
+    migration.limit_approved_extra_days(apps, None)
+    day.refresh_from_db()
+    assert day.occupation == occupation("焊工") and not day.accepts(occupation("汽车维修工"))
+
+
+def test_fee1_the_database_refuses_rewriting_payment_records_on_postgres(submitted, demo_user, occupation,
+                                                                         on_postgres):
+    from django.db import DatabaseError, connection, transaction
+
+    FeeSchedule.objects.create(occupation=occupation("汽车维修工"), level=5, amount=Decimal("120.00"),
+                               effective_from=datetime.date(2001, 1, 1))
+    services.record_payment(submitted, actor=demo_user("staff_nongan"))
+    record = PaymentRecord.objects.get(application=submitted)
+    for statement in ("UPDATE registration_paymentrecord SET amount = 0 WHERE id = %s",
+                      "DELETE FROM registration_paymentrecord WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [record.pk])
+    record.refresh_from_db()
+    assert record.amount == Decimal("120.00")

@@ -152,6 +152,9 @@ def test_reg5_queue_search_by_name_or_full_id_number(client_for, three_counties)
     assert names_in(client.get(QUEUE, {"q": number[:6] + "*" * 8 + number[-4:]})) >= {"王考生"}
     examiner = client_for("examiner")
     assert names_in(examiner.get(QUEUE, {"q": number[6:14], "status": "all"})) == set()
+    # Not even the whole number: guessing the hidden birth date one search at a time confirms nothing.
+    assert names_in(examiner.get(QUEUE, {"q": number, "status": "all"})) == set()
+    assert "王考生" in names_in(examiner.get(QUEUE, {"q": number[:6] + "*" * 8 + number[-4:], "status": "all"}))
 
 
 def test_queue_masks_id_numbers_and_shows_the_row_facts(client_for, three_counties):

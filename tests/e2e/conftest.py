@@ -183,3 +183,9 @@ def open_nongan_day(demo):
         center=Center.objects.get(division_code="220122"), day=day
     )
     return scheduled
+
+
+def no_sideways_scroll(page):
+    """The page fits the phone's width: nothing makes the reader scroll sideways."""
+    widths = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
+    assert widths["scroll"] <= widths["inner"], widths

@@ -7,16 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from registration.models import Application, Status
+from tests.e2e.conftest import no_sideways_scroll
 from tests.registration.conftest import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.e2e
 
 NONGAN = "农安县职业技能鉴定中心"
-
-
-def no_sideways_scroll(page):
-    widths = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
-    assert widths["scroll"] <= widths["inner"], widths
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from appraisal.models import Center, Occupation, ScheduledAppraisalDay, User
 from exams import services
 from exams.models import ExaminerQualification, Score, SeatAssignment, Subject
 from registration.models import Application, Status
+from tests.e2e.conftest import no_sideways_scroll
 
 pytestmark = pytest.mark.e2e
 
@@ -41,11 +42,6 @@ def seated_session(demo):
     assert services.assign_seats_automatically(session=session, actor=staff).seated == 1
     services.assign_examiner(session=session, examiner=examiner, actor=staff)
     return session
-
-
-def no_sideways_scroll(page):
-    widths = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
-    assert widths["scroll"] <= widths["inner"], widths
 
 
 def test_exam6_exam7_examiner_enters_staff_publishes_candidate_sees_scores(page, phone_page, login, url,

@@ -222,6 +222,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    # The embedded default's in-memory broker has no host by design; kombu warns about it every time.
+    "loggers": {"kombu.connection": {"level": "ERROR"}},
 }
 
 # Pre-subset CJK font of the PDFs, built by `python manage.py build_pdf_font` (appraisal/pdf.py).

@@ -1,3 +1,5 @@
+import io
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -19,6 +21,7 @@ class Command(BaseCommand):
         call_command("load_fee_schedule", verbosity=0)
         call_command("load_exam_demo", verbosity=0)
         if quiet:
+            call_command("load_demo_applications", stdout=io.StringIO())
             return
         self.stdout.write(self.style.SUCCESS("演示数据已载入 (demo data loaded)。演示账号 / demo logins:"))
         for user in users:
@@ -26,3 +29,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.get_role_display():<12} 用户名 {user.username:<18} 密码 {DEMO_PASSWORD}   {user.display_name} · {where}"
             )
+        # Applications in each state, so the review queue has something to show (registration's own).
+        call_command("load_demo_applications", stdout=self.stdout)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
@@ -24,6 +25,7 @@ from appraisal.models import (
     ScheduledAppraisalDay,
     UnifiedAppraisal,
 )
+from appraisal.views import locked_out
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, registration_deadline
 
 
@@ -252,3 +254,18 @@ class MeSerializer(serializers.Serializer):
 @api_view(["GET"])
 def me(request):
     return Response(MeSerializer(request.user).data)
+
+
+class TokenView(ObtainAuthToken):
+    """POST username and password for an API token. A locked account (django-axes, after repeated
+    wrong passwords) gets 429 and the reason, not the generic wrong-password answer."""
+
+    @extend_schema(summary="获取API令牌（多次密码错误后账号暂时锁定）")
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # axes marks the request it was given: DRF's request, the one this view holds.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            raise

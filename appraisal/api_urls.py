@@ -1,5 +1,4 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from appraisal import api
@@ -12,7 +11,7 @@ router.register("calendar/retake-days", api.RetakeDayViewSet, basename="retake-d
 router.register("calendar/appraisal-days", api.ScheduledAppraisalDayViewSet, basename="appraisal-day")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("me/", api.me, name="api-me"),
     path("calendar/deadline/", api.deadline, name="api-deadline"),
     path("authority/check/", api.authority_check, name="api-authority-check"),

@@ -4,6 +4,7 @@ authority check. Thin: reads come from selectors, decisions from the authority e
 import re
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import logout
@@ -52,6 +53,27 @@ class LoginView(auth_views.LoginView):
         context.pop("site_name", None)
         context.pop("site", None)
         return context
+
+
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return (
+        f"连续{settings.AXES_FAILURE_LIMIT}次密码错误，该账号已暂时锁定，请{minutes}分钟后再试。"
+        "忘记密码的考生请联系受理的鉴定机构重置密码。"
+    )
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login of a locked account (AXES_LOCKOUT_CALLABLE): the login page
+    with the reason in Chinese, or a JSON error for the API; 429 either way."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": lockout_message()}, status=429)
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return render(
+        request, "appraisal/login.html",
+        {"form": LoginForm(request), "lockout": lockout_message(), "username": username, "next": ""},
+        status=429,
+    )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -18,6 +18,14 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
+def _login_lockout_only_where_tested(request, settings):
+    """django-axes needs the request in every authenticate(), and Django's test client login()
+    passes none: the lockout is on only in the tests of it (marked `lockout`)."""
+    if "lockout" not in request.keywords:
+        settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: a rolled-back test must not leave cached rows behind
     (workday overrides, hotlines) for the next one."""

@@ -59,14 +59,17 @@ def grant_levels(*, center: Center, levels, approved_on=None, document="") -> li
 
 @transaction.atomic
 def schedule_appraisal_day(
-    *, center: Center, day: datetime.date, extension_days: int = 0, note: str = ""
+    *, center: Center, day: datetime.date, extension_days: int = 0, note: str = "", occupation=None
 ) -> ScheduledAppraisalDay:
-    """CAL-3: put a daily appraisal day on a center's schedule."""
+    """CAL-3: put a daily appraisal day on a center's schedule; `occupation` limits it to one
+    occupation (CAL-6: an extra session)."""
     validate_extension_days(extension_days)
     if center.kind == CenterKind.AFFILIATED_UNIT:
         raise ValidationError(_("中省直单位不是鉴定机构，不能安排定期鉴定日。"), code="not_a_center")
     registration_deadline(day, extension_days)  # refuses a year the calendar does not know
-    scheduled = ScheduledAppraisalDay(center=center, day=day, registration_extension_days=extension_days, note=note)
+    scheduled = ScheduledAppraisalDay(
+        center=center, day=day, registration_extension_days=extension_days, note=note, occupation=occupation
+    )
     scheduled.full_clean()
     scheduled.save()
     return scheduled

@@ -171,14 +171,11 @@ def decide_extra_session(
                 raise ValidationError(_("%(center)s在%(day)s已有定期鉴定日。")
                                       % {"center": locked.center.name, "day": locked.day.isoformat()},
                                       code="already_scheduled")
-            scheduled = schedule_appraisal_day(
+            # The extra session is for the requested occupation only.
+            locked.scheduled_day = schedule_appraisal_day(
                 center=locked.center, day=locked.day, extension_days=EXTRA_SESSION_EXTENSION_DAYS,
-                note=EXTRA_SESSION_NOTE,
+                note=EXTRA_SESSION_NOTE, occupation=locked.occupation,
             )
-            # The extra session is for the requested occupation only (the same transaction).
-            scheduled.occupation = locked.occupation
-            scheduled.save(update_fields=["occupation"])
-            locked.scheduled_day = scheduled
             locked.status = ExtraSessionStatus.APPROVED
         else:
             if not reason:

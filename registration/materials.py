@@ -116,8 +116,7 @@ def _strict_decoding():
     """Decode with Pillow's truncated-image tolerance off, whatever the process set globally.
 
     WeasyPrint turns `ImageFile.LOAD_TRUNCATED_IMAGES` on when it is imported, after which Pillow
-    pads a cut-off JPEG with grey and reports success (appraisal/pdf.py switches it off again). The
-    flag is a module global: it is switched off for the duration of the check and put back
+    pads a cut-off JPEG with grey and reports success. The flag is a module global: it is switched off for the duration of the check and put back
     afterwards, under a lock, so two checks in a threaded server (runserver) cannot interleave.
     """
     with _DECODING:

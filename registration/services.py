@@ -147,8 +147,7 @@ def register_candidate(
         # never apply is refused now, not after the candidate has filled the whole form.
         id_number = validate_identity(id_number=id_number, birth_month=None, gender=None)
     except ValidationError as exc:
-        errors["id_number"] = exc.message_dict.get("id_number", exc.messages) if hasattr(exc, "error_dict") \
-            else exc.messages
+        errors["id_number"] = _identity_errors(exc).get("id_number", exc.messages)
     else:
         if User.objects.filter(Q(id_number=id_number) | Q(username=id_number)).exists():
             errors["id_number"] = [_("该身份证号已注册，请直接登录。")]
@@ -299,6 +298,15 @@ def open_appraisals(candidate, occupation: Occupation, level: int, *, retake=Fal
 # --- Identity and eligibility (REG-5, REG-6) ------------------------------------------------
 
 
+def _full_years(since: datetime.date, today: datetime.date) -> int:
+    return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
+
+
+def _identity_errors(exc: ValidationError) -> dict[str, list]:
+    """validate_identity's refusal by field: a bad number alone comes without a field."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}
+
+
 def validate_identity(*, id_number, birth_month, gender, today=None) -> str:
     """ID checksum, and the form's 出生年月 and 性别 consistent with the number. Returns it normalized."""
     today = today or timezone.localdate()
@@ -317,7 +325,7 @@ def validate_identity(*, id_number, birth_month, gender, today=None) -> str:
             ]
     if gender and gender != id_gender(id_number):
         errors["gender"] = [_("性别与身份证号不一致。")]
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = _full_years(born, today)
     if not errors and age < MIN_AGE:
         errors["id_number"] = [_("未满%(age)d周岁，不能申报职业技能鉴定。") % {"age": MIN_AGE}]
     if errors:
@@ -344,10 +352,6 @@ def required_materials(application: Application, conditions=None) -> list[str]:
         # EXAM-3: technicians and senior technicians are reviewed on a written achievements report.
         kinds.append(MaterialKind.ACHIEVEMENTS_REPORT)
     return kinds
-
-
-def _full_years(since: datetime.date, today: datetime.date) -> int:
-    return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
 
 
 def check_eligibility(application: Application, *, today=None, reference=None) -> list[dict]:
@@ -463,8 +467,7 @@ def _clean_form_fields(fields: dict, today, *, registered_name: str = "") -> dic
                 today=today,
             )
         except ValidationError as exc:
-            by_field = exc.message_dict if hasattr(exc, "error_dict") else {"id_number": exc.messages}
-            for name, messages in by_field.items():
+            for name, messages in _identity_errors(exc).items():
                 errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
@@ -667,9 +670,8 @@ def originals_unchecked(application: Application) -> list[str]:
     kinds = [k for k in required_materials(application) if k in ORIGINAL_CHECK_KINDS]
     if not kinds:
         return []
-    checked = set(
-        application.materials.filter(kind__in=kinds, original_checked_at__isnull=False).values_list("kind", flat=True)
-    )
+    # materials.all(): the review page has them prefetched already.
+    checked = {m.kind for m in application.materials.all() if m.original_checked_at is not None}
     return [str(MaterialKind(k).label) for k in kinds if k not in checked]
 
 

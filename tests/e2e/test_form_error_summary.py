@@ -63,7 +63,7 @@ def fill_form(page, birth_month="1990-03", certificate_date=""):
     page.get_by_label("工作简历").fill("2012年至今在农安县某汽车维修有限公司从事汽车维修工作。")
 
 
-def test_refused_application_shows_the_summary_in_view_on_a_phone(
+def test_reg1_refused_application_shows_the_summary_in_view_on_a_phone(
     phone_page, login, url, open_nongan_day, artifacts
 ):
     page = phone_page
@@ -103,7 +103,7 @@ def test_refused_application_shows_the_summary_in_view_on_a_phone(
     expect(page.get_by_test_id("error-summary")).to_have_count(0)
 
 
-def test_refused_edit_shows_the_summary_in_view_on_a_phone(phone_page, login, url, open_nongan_day):
+def test_reg1_refused_edit_shows_the_summary_in_view_on_a_phone(phone_page, login, url, open_nongan_day):
     page = phone_page
     login(page, DEMO_CANDIDATE["username"])
     apply_step_two(page, url, open_nongan_day.day)
@@ -129,7 +129,7 @@ def test_refused_edit_shows_the_summary_in_view_on_a_phone(phone_page, login, ur
     assert in_viewport(page, page.locator("label[for=id_held_certificate_date]"))
 
 
-def test_clerk_entry_form_refused_shows_the_summary(phone_page, login, url, open_nongan_day):
+def test_reg3_clerk_entry_form_refused_shows_the_summary(phone_page, login, url, open_nongan_day):
     page = phone_page
     login(page, "staff_nongan")
     page.goto(url("/registration/staff/enter/"))

@@ -36,7 +36,7 @@ def test_reg5_sign_up_refuses_an_identity_that_could_never_apply(centers, id_num
     assert not User.objects.filter(id_number=id_number).exists()
 
 
-def test_sign_up_refuses_a_phone_that_is_not_a_number(centers):
+def test_reg1_sign_up_refuses_a_phone_that_is_not_a_number(centers):
     with pytest.raises(ValidationError) as info:
         _sign_up(centers, NEW_ID_WITH_X, phone="打电话给我")
     assert info.value.message_dict["phone"] == ["请输入正确的联系电话（手机号或固定电话）。"]

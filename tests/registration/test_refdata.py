@@ -80,7 +80,7 @@ def test_fee1_the_bulk_fee_loader_is_seen_at_once(draft):
     assert services.fee_for(draft.occupation_id, draft.level, today) == Decimal("120")
 
 
-def test_a_warm_lookup_reads_no_database(draft, django_assert_num_queries):
+def test_reg6_fee1_a_warm_lookup_reads_no_database(draft, django_assert_num_queries):
     _demo_fee(draft)
     refdata.for_level(draft.occupation_id, draft.level)
     with django_assert_num_queries(0):
@@ -88,7 +88,7 @@ def test_a_warm_lookup_reads_no_database(draft, django_assert_num_queries):
     assert reference.fees and reference.fee_on(timezone.localdate()) is not None
 
 
-def test_a_lost_generation_key_never_serves_old_rows(draft):
+def test_reg6_fee1_a_lost_generation_key_never_serves_old_rows(draft):
     today = timezone.localdate()
     _demo_fee(draft)
     assert services.fee_for(draft.occupation_id, draft.level, today) == Decimal("120")
@@ -98,7 +98,7 @@ def test_a_lost_generation_key_never_serves_old_rows(draft):
     assert services.fee_for(draft.occupation_id, draft.level, today) == Decimal("77")
 
 
-def test_a_change_moves_the_generation_again_after_commit(draft, django_capture_on_commit_callbacks):
+def test_reg6_a_change_moves_the_generation_again_after_commit(draft, django_capture_on_commit_callbacks):
     start = refdata._generation()
     with django_capture_on_commit_callbacks(execute=True):
         EligibilityCondition.objects.create(

@@ -46,4 +46,4 @@ RUN useradd --create-home --uid 10001 --user-group app \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "appraisal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -7,4 +7,13 @@ class AppraisalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from appraisal import signals  # noqa: F401
+        from appraisal import extensions, gates, signals  # noqa: F401
+
+        # The core's own links on the staff home, after the apps' work.
+        extensions.contribute(
+            "home",
+            [
+                extensions.Link("鉴定机构", "center_list", gates.STAFF, order=900),
+                extensions.Link("鉴定权限查询", "authority_check", gates.STAFF, order=910),
+            ],
+        )

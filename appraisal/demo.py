@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from appraisal.models import (
     AuthorityGrant,
@@ -232,6 +233,22 @@ DEMO_CANDIDATE = {
 
 
 @transaction.atomic
+def load(*, stdout, quiet=False):
+    """The core's part of `load_demo`: centers, occupations, 2017's and this and next year's
+    calendar, and one login per role, printed unless `quiet`."""
+    this_year = timezone.localdate().year
+    users = load_demo(years=sorted({2017, this_year, this_year + 1}))
+    if quiet:
+        return
+    stdout.write("演示数据已载入 (demo data loaded)。演示账号 / demo logins:")
+    for user in users:
+        where = user.center.name if user.center else (user.region.name if user.region else "")
+        stdout.write(
+            f"  {user.get_role_display():<12} 用户名 {user.username:<18} 密码 {DEMO_PASSWORD}   "
+            f"{user.display_name} · {where}"
+        )
+
+
 def load_demo(years=(2017,)):
     centers = load_centers()
     load_occupations()

@@ -1,6 +1,6 @@
 """PDF rendering shared by every app: an HTML string in, PDF bytes out, A4, in the project's CJK font.
 
-Templates live in templates/pdf/ (DESIGN.md, Runtime); their stylesheets are passed by name and
+Templates live in templates/pdf/ (docs/architecture.md, Runtime); their stylesheets are passed by name and
 parsed once per process. The font is a pre-subset Noto Sans CJK SC (GB2312 characters, built at
 install time by `python manage.py build_pdf_font` into settings.PDF_FONT_DIR): WeasyPrint then
 subsets a 3 MB font instead of the 20 MB system collection on every PDF. Characters outside the

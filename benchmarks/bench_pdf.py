@@ -1,6 +1,6 @@
 """Benchmark of the 申报表 PDF (REG-1): ratios against a floor measured in the same run.
 
-    DJANGO_SETTINGS_MODULE=appraisal.settings .venv/bin/python benchmarks/bench_pdf.py [--runs 5] [--batch 100]
+    DJANGO_SETTINGS_MODULE=config.settings .venv/bin/python benchmarks/bench_pdf.py [--runs 5] [--batch 100]
 
 Needs no database: the applications are unsaved model instances. Measures
   floor   a minimal one-page WeasyPrint document in a Latin font (DejaVu Sans);
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraisal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 

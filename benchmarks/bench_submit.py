@@ -67,7 +67,7 @@ end
 def env_for_db():
     env = dict(os.environ)
     env.update({
-        "DJANGO_SETTINGS_MODULE": "appraisal.settings", "DATABASE_URL": f"{PG}/{DB_NAME}", "REDIS_URL": REDIS,
+        "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": f"{PG}/{DB_NAME}", "REDIS_URL": REDIS,
         "CELERY_TASK_ALWAYS_EAGER": "false", "DJANGO_DEBUG": "false", "DATABASE_CONN_MAX_AGE": "60",
         "DJANGO_MEDIA_ROOT": str(MEDIA), "DJANGO_LOG_LEVEL": "ERROR",
     })
@@ -144,7 +144,7 @@ def prepare():
 def start_gunicorn():
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
     process = subprocess.Popen(
-        [str(gunicorn), "appraisal.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS),
+        [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS),
          "--log-level", "warning"],
         cwd=ROOT, env=env_for_db(), start_new_session=True,
     )

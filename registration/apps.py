@@ -8,3 +8,33 @@ class RegistrationConfig(AppConfig):
 
     def ready(self):
         from registration import signals  # noqa: F401  (connects the receivers)
+
+        contribute_navigation()
+
+
+def contribute_navigation():
+    from appraisal.extensions import ANONYMOUS, Link, contribute
+    from appraisal.gates import CANDIDATES, CLERKS, HR_OFFICIALS, STAFF
+
+    contribute(
+        "topbar",
+        [
+            Link("我的申报", "registration:my_applications", CANDIDATES, order=100),
+            Link("报名审核", "registration:review_queue", STAFF, order=100),
+        ],
+    )
+    contribute(
+        "home",
+        [
+            Link("新建鉴定申报", "registration:apply", CANDIDATES, order=100),
+            Link("我的申报与审核进度", "registration:my_applications", CANDIDATES, order=110),
+            Link("报名审核", "registration:review_queue", CLERKS, order=100),
+            Link("代考生录入", "registration:enter_for_candidate", CLERKS, order=110),
+            Link("批量导入", "registration:bulk_import", CLERKS, order=120),
+            Link("数据导出", "registration:bulk_exports", CLERKS, order=130),
+            Link("增加鉴定场次", "registration:extra_sessions", CLERKS, order=140),
+            Link("报名情况", "registration:review_queue", HR_OFFICIALS, order=100),
+            Link("数据导出", "registration:bulk_exports", HR_OFFICIALS, order=130),
+        ],
+    )
+    contribute("public", [Link("考生注册", "registration:signup", frozenset({ANONYMOUS}), order=100)])

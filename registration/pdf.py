@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from appraisal import extensions
 from appraisal.models import Level
 from appraisal.pdf import render_pdf, template_css
 from registration.models import Application, Material, MaterialKind
@@ -90,16 +91,11 @@ def _photo_data_uri(content: bytes | None) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
-# REG-1's cells filled later (鉴定成绩, 证书编号) come from later steps, which registration cannot
-# import: each registers a function taking a list of applications and returning {pk: {cell: text}}
-# (exams fills the scores once published, in exams/apps.py).
-FORM_FILLERS: list = []
-
-
 def later_filled(applications: list[Application]) -> dict[int, dict]:
     values: dict[int, dict] = {}
     saved = [a for a in applications if a.pk]
-    for filler in FORM_FILLERS:
+    # REG-1's cells filled later (鉴定成绩, 证书编号) come from later steps through an extension point.
+    for filler in extensions.APPLICATION_FORM_CELLS.implementations:
         for pk, cells in (filler(saved) if saved else {}).items():
             values.setdefault(pk, {}).update(cells)
     return values
@@ -127,7 +123,7 @@ def form_context(application: Application, photo: bytes | None = None, later: di
         "level": Level.short_label(a.level) if a.level else "",
         "years_in_occupation": f"{a.years_in_occupation}年" if a.years_in_occupation is not None else "",
         "work_history": (a.work_history or "").strip(),
-        # Filled later by the exams and certificates apps (FORM_FILLERS), empty until then.
+        # Filled later by the exams and certificates apps (extensions.APPLICATION_FORM_CELLS), empty until then.
         "theory_score": "", "skill_score": "", "review_score": "", "certificate_number": "",
         "center_opinion": a.center_opinion,
         "center_opinion_date": _day(a.center_opinion_date),

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal import authority
+from appraisal import authority, extensions
 from appraisal.idnumbers import birth_date as id_birth_date
 from appraisal.idnumbers import gender as id_gender
 from appraisal.idnumbers import normalize_id_number
@@ -729,11 +729,6 @@ def withdraw_application(application, *, actor, reason=""):
     return transition(application, Status.WITHDRAWN, actor=actor, reason=reason)
 
 
-# Later steps that depend on the payment register a check here (exams: a seated candidate must stay
-# paid). Each takes the locked application and returns a Chinese reason to refuse un-paying, or None.
-UNPAY_GUARDS: list = []
-
-
 # The fee is paid for an application the center has in hand; a draft can still change level or day.
 PAYABLE_STATUSES = (Status.SUBMITTED, Status.APPROVED)
 
@@ -765,10 +760,9 @@ def record_payment(application: Application, *, actor: User, paid: bool = True) 
                 _("该职业等级尚未设置收费标准，无法登记缴费。请先在“收费标准”中维护。"), code="no_fee"
             )
     if not paid:
-        for guard in UNPAY_GUARDS:
-            reason = guard(locked)
-            if reason:
-                raise ValidationError(reason, code="seated")
+        reason = extensions.PAYMENT_WITHDRAWAL_GUARDS.first_refusal(locked)
+        if reason:
+            raise ValidationError(reason, code="seated")
     locked.fee_paid = paid
     locked.fee_paid_at = timezone.now() if paid else None
     locked.save(update_fields=["fee_paid", "fee_paid_at", "fee_due", "updated_at"])

@@ -21,7 +21,7 @@ def close_registration() -> int:
 
 @shared_task(name="registration.reconcile_application_forms")
 def reconcile_application_forms() -> int:
-    """Celery beat: re-enqueue the PDFs a broker outage lost (DESIGN.md, Runtime)."""
+    """Celery beat: re-enqueue the PDFs a broker outage lost (docs/architecture.md, Runtime)."""
     from registration.services import applications_missing_form_pdf
 
     missing = applications_missing_form_pdf()

@@ -55,7 +55,7 @@ if [ "$WITH_BROWSER" = 1 ]; then PKGS+=(chromium); fi
 if [ ! -x .venv/bin/python ] && ! "$PYTHON_BIN" -c 'import ensurepip' 2>/dev/null; then
     PKGS+=(python3-venv)
 fi
-# Front-end libraries come from npm (DESIGN.md); only needed once the repo has a package.json.
+# Front-end libraries come from npm (docs/architecture.md); only needed once the repo has a package.json.
 if [ -f package.json ] && ! command -v npm >/dev/null 2>&1; then
     PKGS+=(nodejs npm)
 fi

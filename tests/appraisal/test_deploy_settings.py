@@ -69,7 +69,7 @@ def test_production_settings_values():
         "print(json.dumps([s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_HSTS_SECONDS, s.ALLOWED_HOSTS, 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE]))"
     )
-    env = production_env(DJANGO_SECRET_KEY=random_secret_key(), DJANGO_SETTINGS_MODULE="appraisal.settings")
+    env = production_env(DJANGO_SECRET_KEY=random_secret_key(), DJANGO_SETTINGS_MODULE="config.settings")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr

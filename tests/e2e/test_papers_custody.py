@@ -5,10 +5,10 @@ hand-over to the custody log, and opens the printable trace, which lists both ha
 import datetime
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from appraisal.models import Center, Occupation, ScheduledAppraisalDay, User
+from exams import demo as exams_demo
 from exams import services
 from exams.models import CustodyAction, CustodyEntry, Paper, Site
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def planned_session(demo):
     """A session of 汽车维修工 level 5 at the demo site of 农安县 on the 2017-06-17 scheduled day."""
-    call_command("load_exam_demo", verbosity=0)
+    exams_demo.load()
     nongan = Center.objects.get(division_code="220122")
     staff = User.objects.get(username="staff_nongan")
     day = ScheduledAppraisalDay.objects.get(center=nongan, day=datetime.date(2017, 6, 17))

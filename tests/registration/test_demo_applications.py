@@ -4,7 +4,7 @@ one application in each state, made through the services, and a second load adds
 from django.core.management import call_command
 
 from registration import selectors
-from registration.management.commands.load_demo_applications import load_demo_applications
+from registration.demo import load_demo_applications
 from registration.management.commands.load_fee_schedule import load_fee_schedule
 from registration.models import Application, MaterialKind, Status
 

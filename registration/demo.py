@@ -1,4 +1,4 @@
-"""Demo applications (called by `load_demo`), so the review queue of the demo is not empty: four more
+"""Registration's part of `load_demo`: the demo fee schedule, and demo applications so the review queue of the demo is not empty: four more
 农安县 candidates, each with an application in another state, all made through the services (every
 rule applies). Idempotent: a candidate who already has an application is left as they are. The main
 demo candidate (candidate / 王考生) is left without one, to apply themselves.
@@ -18,7 +18,6 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
@@ -28,6 +27,7 @@ from appraisal.demo import DEMO_PASSWORD, demo_password_hash
 from appraisal.idnumbers import gender
 from appraisal.models import Center, Occupation, ScheduledAppraisalDay, User
 from registration import services
+from registration.management.commands.load_fee_schedule import load_fee_schedule
 from registration.models import Application, MaterialKind
 
 NONGAN = "220122"
@@ -86,8 +86,12 @@ def load_demo_applications(today=None) -> list[Application]:
         candidate = User.objects.filter(username=id_number).first()
         if candidate is None:
             candidate = services.register_candidate(
-                full_name=name, id_number=id_number, phone=f"139{sequence:08d}", password=DEMO_PASSWORD,
-                region=nongan, employer_name="农安县（演示单位）",
+                full_name=name,
+                id_number=id_number,
+                phone=f"139{sequence:08d}",
+                password=DEMO_PASSWORD,
+                region=nongan,
+                employer_name="农安县（演示单位）",
             )
             candidate.password = demo_password_hash()  # the same hash as every demo login: fast to load
             candidate.save(update_fields=["password"])
@@ -96,15 +100,30 @@ def load_demo_applications(today=None) -> list[Application]:
         occupation = Occupation.objects.get(name=occupation_name)
         held = {}
         if level == 4:
-            held = {"held_certificate": occupation_name, "held_certificate_level": 5,
-                    "held_certificate_issuer": "吉林省人力资源和社会保障厅",
-                    "held_certificate_date": datetime.date(2015, 6, 1)}
+            held = {
+                "held_certificate": occupation_name,
+                "held_certificate_level": 5,
+                "held_certificate_issuer": "吉林省人力资源和社会保障厅",
+                "held_certificate_date": datetime.date(2015, 6, 1),
+            }
         application = services.create_application(
-            candidate=candidate, actor=candidate, occupation=occupation, level=level, target=day, today=today,
-            name=name, gender=gender(id_number), birth_month=birth.replace(day=1), education="senior",
-            id_number=id_number, employer_name="农安县（演示单位）", current_occupation=occupation_name,
-            phone=f"139{sequence:08d}", years_in_occupation=6 if level == 5 else 11,
-            work_history=f"{birth.year + 20}年至今从事{occupation_name}工作（演示数据）。", **held,
+            candidate=candidate,
+            actor=candidate,
+            occupation=occupation,
+            level=level,
+            target=day,
+            today=today,
+            name=name,
+            gender=gender(id_number),
+            birth_month=birth.replace(day=1),
+            education="senior",
+            id_number=id_number,
+            employer_name="农安县（演示单位）",
+            current_occupation=occupation_name,
+            phone=f"139{sequence:08d}",
+            years_in_occupation=6 if level == 5 else 11,
+            work_history=f"{birth.year + 20}年至今从事{occupation_name}工作（演示数据）。",
+            **held,
         )
         for kind in services.required_materials(application):
             uploaded = _photo() if kind == MaterialKind.PHOTO else _copy(kind)
@@ -120,17 +139,18 @@ def load_demo_applications(today=None) -> list[Application]:
     return made
 
 
-class Command(BaseCommand):
-    help = "载入演示申报（幂等）：农安县四名演示考生的申报，分别为待审核、待核验原件、退回修改、审核通过并已缴费。"
-
-    def handle(self, *args, **options):
-        made = load_demo_applications()
-        if not made:
-            return
-        self.stdout.write(f"已载入演示申报 {len(made)} 份（农安县职业技能鉴定中心“报名审核”中可见）。演示考生 / demo applicants:")
-        for application in made:
-            self.stdout.write(
-                f"  {application.name:<6} 用户名 {application.id_number}   密码 {DEMO_PASSWORD}   "
-                f"{application.occupation.name} {application.get_level_display()} · {application.get_status_display()}"
-            )
-
+def load(*, stdout, quiet=False):
+    """Registration's part of `load_demo`: the demo fees, then the demo applications (printed with
+    their logins unless `quiet`)."""
+    load_fee_schedule()
+    made = load_demo_applications()
+    if quiet or not made:
+        return
+    stdout.write(
+        f"已载入演示申报 {len(made)} 份（农安县职业技能鉴定中心“报名审核”中可见）。演示考生 / demo applicants:"
+    )
+    for application in made:
+        stdout.write(
+            f"  {application.name:<6} 用户名 {application.id_number}   密码 {DEMO_PASSWORD}   "
+            f"{application.occupation.name} {application.get_level_display()} · {application.get_status_display()}"
+        )

@@ -1,6 +1,6 @@
 """Settings for the Jilin appraisal system.
 
-Configuration comes only from environment variables (DESIGN.md, Runtime). The embedded default —
+Configuration comes only from environment variables (docs/architecture.md, Runtime). The embedded default —
 no variables at all — is a development set-up on SQLite with Celery in eager mode.
 """
 
@@ -21,7 +21,9 @@ if PRODUCTION:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 else:
     # A fixed key is only acceptable for the embedded development default.
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-0123456789-do-not-use-in-production")
+    SECRET_KEY = env.str(
+        "DJANGO_SECRET_KEY", default="dev-only-insecure-key-0123456789-do-not-use-in-production"
+    )
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "exams",
     "certificates",
     "stats",
+    "config",  # last: its load_demo runs the apps' demo parts in the order above
 ]
 
 MIDDLEWARE = [
@@ -62,8 +65,8 @@ if PRODUCTION:
     # gunicorn serves the collected static files itself; development uses runserver's finders.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "appraisal.urls"
-WSGI_APPLICATION = "appraisal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -76,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "appraisal.context_processors.site",
+                "appraisal.context_processors.navigation",
             ],
         },
     },
@@ -215,6 +219,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Services raise Django's errors; one handler answers them (appraisal/errors.py).
+    "EXCEPTION_HANDLER": "appraisal.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "吉林省职业技能鉴定管理系统 API",

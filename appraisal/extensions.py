@@ -1,0 +1,133 @@
+"""Every extension point of the project, in one place.
+
+Apps depend one way only: appraisal ← registration ← exams ← certificates ← stats (an arrow reads
+"is imported by"). Where an earlier step must learn something from a later one, it asks through
+a point defined here, and the later app plugs in from its `AppConfig.ready()`:
+
+    from appraisal import extensions
+    extensions.PAYMENT_WITHDRAWAL_GUARDS.register(seated_guard)
+
+Points that refuse (the `*_GUARDS`) collect reasons: each implementation returns a Chinese reason
+to refuse, or None, and the asking service refuses with the first reason. The navigation is a point
+too: each app contributes its links to the top bar, the home pages and the public pages
+(`contribute`), and the core's templates show what is contributed for the user's role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+
+class ExtensionPoint:
+    """A named list of implementations that a later app adds to. Registering twice (a second
+    `ready()` in tests) keeps one."""
+
+    def __init__(self, name: str, doc: str):
+        self.name = name
+        self.__doc__ = doc
+        self._implementations: list[Callable] = []
+
+    def register(self, implementation: Callable) -> Callable:
+        if implementation not in self._implementations:
+            self._implementations.append(implementation)
+        return implementation
+
+    @property
+    def implementations(self) -> tuple[Callable, ...]:
+        return tuple(self._implementations)
+
+    def first_refusal(self, *args: Any) -> str | None:
+        """For guards: the first reason an implementation gives to refuse, or None."""
+        for implementation in self._implementations:
+            reason = implementation(*args)
+            if reason:
+                return str(reason)
+        return None
+
+    def __repr__(self) -> str:
+        return f"<ExtensionPoint {self.name}: {len(self._implementations)} implementation(s)>"
+
+
+# --- The application (申报) and its form -----------------------------------------------------------
+
+APPLICATION_FORM_CELLS = ExtensionPoint(
+    "application_form_cells",
+    """REG-1: cells of the 申报表 filled by later steps (鉴定成绩, 证书编号). An implementation takes
+    a list of saved applications and returns {application pk: {cell name: text}}.""",
+)
+
+PAYMENT_WITHDRAWAL_GUARDS = ExtensionPoint(
+    "payment_withdrawal_guards",
+    """FEE-1: may the recorded payment of this application be withdrawn? An implementation takes the
+    locked application and returns a reason to refuse, or None (exams: a seated candidate stays
+    paid).""",
+)
+
+APPLICATION_WITHDRAWAL_GUARDS = ExtensionPoint(
+    "application_withdrawal_guards",
+    """May this application still be withdrawn? An implementation takes the locked application and
+    returns a reason to refuse, or None (certificates: a certified application stays).""",
+)
+
+SCORE_CHANGE_GUARDS = ExtensionPoint(
+    "score_change_guards",
+    """EXAM-6: may a published score of this application be corrected? An implementation takes the
+    application and returns a reason to refuse, or None (certificates: revoke first).""",
+)
+
+POINTS = (
+    APPLICATION_FORM_CELLS,
+    PAYMENT_WITHDRAWAL_GUARDS,
+    APPLICATION_WITHDRAWAL_GUARDS,
+    SCORE_CHANGE_GUARDS,
+)
+
+
+# --- Navigation ------------------------------------------------------------------------------------
+
+PLACES = ("topbar", "home", "public")
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link an app contributes: shown in `place` to users whose role is in `roles` (ANONYMOUS for
+    visitors who are not logged in), in `order`, and only where `when(user)` holds if given."""
+
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int = 100
+    when: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        role = user.role if user.is_authenticated else ANONYMOUS
+        return role in self.roles and (self.when is None or self.when(user))
+
+
+@dataclass(frozen=True)
+class ShownLink:
+    label: str
+    url: str
+
+
+_links: dict[str, list[Link]] = {place: [] for place in PLACES}
+
+
+def contribute(place: str, links: Iterable[Link]) -> None:
+    """Add an app's links to a place (idempotent: a link already there is not added again)."""
+    if place not in _links:
+        raise ValueError(f"unknown navigation place {place!r}; one of {PLACES}")
+    for link in links:
+        if link not in _links[place]:
+            _links[place].append(link)
+    _links[place].sort(key=lambda link: link.order)
+
+
+def links_for(place: str, user) -> list[ShownLink]:
+    """The links of `place` this user sees, in order, with their URLs."""
+    return [ShownLink(link.label, reverse(link.url_name)) for link in _links[place] if link.shown_to(user)]

@@ -1,0 +1,12 @@
+"""The API's URLs under /api/: each app's router, the core's, and the OpenAPI schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("registration/", include("registration.api_urls")),
+    path("exams/", include("exams.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("appraisal.api_urls")),
+]

@@ -3,7 +3,7 @@ supervision, scores and their publication, and the candidate's tickets and score
 
 Thin over exams.services and exams.selectors: every read is scoped by the authority engine
 through the selectors (another center's session is a 404), every write is a service call whose
-Django errors become structured 400/403 responses with Chinese messages (call_service)."""
+Django errors become structured 400/403 responses with Chinese messages (appraisal.errors, the API's exception handler)."""
 
 from django.http import Http404
 from django.utils import timezone
@@ -49,7 +49,6 @@ from exams.models import (
     SupervisionKind,
 )
 from registration import selectors as registration_selectors
-from registration.api import call_service
 from registration.models import Application
 
 # --- Scoped lookups (the selectors decide; the API only narrows) -------------------------------
@@ -151,7 +150,7 @@ class SiteViewSet(ScopedReadViewSet):
     def create(self, request):
         serializer = SiteCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        site = call_service(services.create_site, actor=request.user, **serializer.validated_data)
+        site = services.create_site(actor=request.user, **serializer.validated_data)
         return Response(SiteSerializer(self.get_queryset().get(pk=site.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="为考点添加考场（考位数、设备设施）", request=RoomCreateSerializer,
@@ -161,7 +160,7 @@ class SiteViewSet(ScopedReadViewSet):
         site = self.get_object()
         serializer = RoomCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        room = call_service(services.add_room, actor=request.user, site=site, **serializer.validated_data)
+        room = services.add_room(actor=request.user, site=site, **serializer.validated_data)
         return Response(RoomSerializer(room).data, status=status.HTTP_201_CREATED)
 
 
@@ -408,7 +407,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
                    responses={201: ExamSessionSerializer})
     def create(self, request):
         data = self._input(SessionCreateSerializer)
-        session = call_service(services.schedule_session, actor=request.user, **data)
+        session = services.schedule_session(actor=request.user, **data)
         return self._session_data(session, status.HTTP_201_CREATED)
 
     @extend_schema(summary="自动编排考位（不超过考场容量；列出未编排考生及原因）", request=None,
@@ -416,7 +415,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
     @action(detail=True, methods=["post"], url_path="assign-seats")
     def assign_seats(self, request, pk=None):
         session = self._session(pk)
-        result = call_service(services.assign_seats_automatically, session=session, actor=request.user)
+        result = services.assign_seats_automatically(session=session, actor=request.user)
         return Response({
             "seated": result.seated,
             "unseated": [{"application": a.pk, "name": a.name, "reason": str(reason)} for a, reason in result.unseated],
@@ -430,7 +429,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
         session = self._session(pk)
         if request.method == "GET":
             return Response(SeatSerializer(selectors.seat_plan(session), many=True).data)
-        seat = call_service(services.assign_seat, session=session, actor=request.user,
+        seat = services.assign_seat(session=session, actor=request.user,
                             **self._input(SeatCreateSerializer))
         seat = selectors.seat_plan(session).get(pk=seat.pk)
         return Response(SeatSerializer(seat).data, status=status.HTTP_201_CREATED)
@@ -444,7 +443,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
         if request.method == "GET":
             assignments = session.examiners.select_related("examiner").order_by("assigned_at", "pk")
             return Response(ExaminerAssignmentSerializer(assignments, many=True).data)
-        assignment = call_service(services.assign_examiner, session=session, actor=request.user,
+        assignment = services.assign_examiner(session=session, actor=request.user,
                                   **self._input(ExaminerAssignSerializer))
         return Response(ExaminerAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -463,7 +462,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         session = self._session(pk)
-        call_service(services.publish_session, session=session, actor=request.user)
+        services.publish_session(session=session, actor=request.user)
         return self._session_data(session)
 
     @extend_schema(summary="成绩发布期限（EXAM-7：定期鉴定15个工作日，统一鉴定20个工作日）",
@@ -471,7 +470,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
     @action(detail=True, methods=["get"])
     def deadline(self, request, pk=None):
         session = self._session(pk)
-        deadline = call_service(services.publication_deadline, session)
+        deadline = services.publication_deadline(session)
         return Response({
             "deadline": deadline,
             "working_days": services.PUBLICATION_WORKING_DAYS["unified" if session.is_unified else "daily"],
@@ -487,7 +486,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
         session = self._session(pk)
         if request.method == "GET":
             return Response(PaperSerializer(session.papers.order_by("subject"), many=True).data)
-        paper = call_service(services.compose_paper, session=session, actor=request.user,
+        paper = services.compose_paper(session=session, actor=request.user,
                              **self._input(PaperComposeSerializer))
         return Response(PaperSerializer(paper).data, status=status.HTTP_201_CREATED)
 
@@ -496,7 +495,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
     @action(detail=True, methods=["post"], url_path="paper-requests")
     def paper_requests(self, request, pk=None):
         session = self._session(pk)
-        paper_request = call_service(services.request_papers, session=session, actor=request.user,
+        paper_request = services.request_papers(session=session, actor=request.user,
                                      **self._input(PaperRequestCreateSerializer))
         return Response(PaperRequestSerializer(paper_request).data, status=status.HTTP_201_CREATED)
 
@@ -508,7 +507,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
         session = self._session(pk)
         if request.method == "GET":
             return Response(SupervisionSerializer(session.supervisions.order_by("at", "pk"), many=True).data)
-        supervision = call_service(services.record_supervision, session=session, actor=request.user,
+        supervision = services.record_supervision(session=session, actor=request.user,
                                    **self._input(SupervisionCreateSerializer))
         return Response(SupervisionSerializer(supervision).data, status=status.HTTP_201_CREATED)
 
@@ -521,7 +520,7 @@ class ExamSessionViewSet(ScopedReadViewSet):
         if request.method == "GET":
             incidents = session.incidents.select_related("application").order_by("at", "pk")
             return Response(IncidentSerializer(incidents, many=True).data)
-        incident = call_service(services.record_incident, session=session, actor=request.user,
+        incident = services.record_incident(session=session, actor=request.user,
                                 **self._input(IncidentCreateSerializer))
         return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
 
@@ -552,7 +551,7 @@ class PaperViewSet(ScopedReadViewSet):
             return Response(CustodyEntrySerializer(selectors.custody_log(paper), many=True).data)
         serializer = CustodyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entry = call_service(services.record_custody, paper=paper, actor=request.user, **serializer.validated_data)
+        entry = services.record_custody(paper=paper, actor=request.user, **serializer.validated_data)
         return Response(CustodyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -595,7 +594,7 @@ class PaperRequestViewSet(ScopedReadViewSet):
         paper_request = self.get_object()
         serializer = PaperFulfilSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        paper = call_service(services.fulfil_paper_request, request=paper_request, actor=request.user,
+        paper = services.fulfil_paper_request(request=paper_request, actor=request.user,
                              code=serializer.validated_data["code"])
         return Response(PaperSerializer(paper).data, status=status.HTTP_201_CREATED)
 
@@ -710,7 +709,7 @@ class ScoreViewSet(ScopedReadViewSet):
     def create(self, request):
         serializer = ScoreEntrySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        score = call_service(services.enter_score, actor=request.user, **serializer.validated_data)
+        score = services.enter_score(actor=request.user, **serializer.validated_data)
         return self._detail(score, status.HTTP_201_CREATED)
 
     @extend_schema(summary="修改一科成绩（发布前，须填写原因）", request=ScoreChangeRequestSerializer,
@@ -719,7 +718,7 @@ class ScoreViewSet(ScopedReadViewSet):
         score = self.get_object()
         serializer = ScoreChangeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        score = call_service(services.enter_score, application=score.application, subject=score.subject,
+        score = services.enter_score(application=score.application, subject=score.subject,
                              actor=request.user, **serializer.validated_data)
         return self._detail(score)
 
@@ -730,7 +729,7 @@ class ScoreViewSet(ScopedReadViewSet):
         score = self.get_object()
         serializer = CorrectionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        correction = call_service(services.request_score_correction, score=score, actor=request.user,
+        correction = services.request_score_correction(score=score, actor=request.user,
                                   **serializer.validated_data)
         return Response(CorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)
 
@@ -759,7 +758,7 @@ class CorrectionViewSet(ScopedReadViewSet):
         correction = self.get_object()
         serializer = CorrectionDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(services.decide_score_correction, request=correction, actor=request.user,
+        services.decide_score_correction(request=correction, actor=request.user,
                      **serializer.validated_data)
         return Response(CorrectionSerializer(self.get_queryset().get(pk=correction.pk)).data)
 

@@ -1,11 +1,9 @@
 """Registration API (DRF): the same flows as the pages, thin over services and selectors."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -20,19 +18,6 @@ from registration.models import (
     PaymentRecord,
     Status,
 )
-
-
-def call_service(fn, *args, **kwargs):
-    """Turn a service's Django errors into DRF's structured 400/403."""
-    try:
-        return fn(*args, **kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise ValidationError(detail) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-    except Application.DoesNotExist as exc:  # a locked read scoped to the candidate found nothing
-        raise NotFound("申报不存在或您无权查看。") from exc
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -239,7 +224,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             raise ValidationError({"candidate": ["工作人员代录时请指定考生。"]})
         for key in ("unified_appraisal", "scheduled_day", "retake_day"):
             data.pop(key, None)
-        application = call_service(services.create_application, candidate=candidate, actor=user, **data)
+        application = services.create_application(candidate=candidate, actor=user, **data)
         return self._detail(application, status.HTTP_201_CREATED)
 
     @extend_schema(summary="修改申报（草稿或退回修改时）", request=ApplicationUpdateSerializer,
@@ -248,7 +233,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = selectors.application_for(request.user, pk)
         serializer = ApplicationUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        call_service(services.update_application, application, actor=request.user, **serializer.validated_data)
+        services.update_application(application, actor=request.user, **serializer.validated_data)
         return self._detail(application)
 
     @extend_schema(summary="上传材料（按内容校验）", request=MaterialUploadSerializer, responses=MaterialSerializer)
@@ -257,8 +242,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = selectors.application_for(request.user, pk)
         serializer = MaterialUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        material = call_service(
-            services.attach_material, application, kind=serializer.validated_data["kind"],
+        material = services.attach_material(application, kind=serializer.validated_data["kind"],
             uploaded=serializer.validated_data["file"], actor=request.user,
         )
         return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
@@ -274,14 +258,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def submit(self, request, pk=None):
         # The busiest write of the season: a light scoped lookup, the service, a short answer.
         application = selectors.application_ref_for(request.user, pk)
-        submitted = call_service(services.submit_application, application, actor=request.user)
+        submitted = services.submit_application(application, actor=request.user)
         return Response(SubmitResultSerializer(submitted).data)
 
     def _decide(self, request, pk, fn, reason_kw="reason"):
         application = selectors.application_for(request.user, pk)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(fn, application, actor=request.user, **{reason_kw: serializer.validated_data["reason"]})
+        fn(application, actor=request.user, **{reason_kw: serializer.validated_data["reason"]})
         return self._detail(application)
 
     @extend_schema(summary="审核通过", request=ReasonSerializer, responses=ApplicationDetailSerializer)
@@ -310,7 +294,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = selectors.application_for(request.user, pk)
         serializer = PaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(services.record_payment, application, actor=request.user, paid=serializer.validated_data["paid"])
+        services.record_payment(application, actor=request.user, paid=serializer.validated_data["paid"])
         return self._detail(application)
 
     @extend_schema(summary="填写人社部门意见（REG-1，审核通过后由管辖范围内的人社部门工作人员填写）",
@@ -320,7 +304,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = selectors.application_for(request.user, pk)  # 404 outside the user's scope
         serializer = HrOpinionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(opinions.record_hr_opinion, application, actor=request.user,
+        opinions.record_hr_opinion(application, actor=request.user,
                      opinion=serializer.validated_data["opinion"])
         # Not _detail(): HR officials read ID numbers masked (the context's rule), never in full.
         application = selectors.application_for(request.user, pk)

@@ -55,6 +55,9 @@ _LIVE = Q(status__in=[s.value for s in LIVE_STATUSES])
 class Application(models.Model):
     """吉林省职业技能鉴定申报表 (attachment 4 of the notice)."""
 
+    # What the API answers when a scoped read finds no application (appraisal.errors).
+    not_found_message = "申报不存在或您无权查看。"
+
     candidate = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("考生"), on_delete=models.PROTECT, related_name="applications"
     )

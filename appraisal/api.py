@@ -21,7 +21,6 @@ from appraisal.models import (
     Occupation,
     OccupationLevel,
     RetakeDay,
-    Role,
     ScheduledAppraisalDay,
     UnifiedAppraisal,
 )
@@ -146,12 +145,8 @@ class ScheduledAppraisalDayViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = {"center": ["exact"], "day": ["gte", "lte", "exact"]}
 
     def get_queryset(self):
-        user = self.request.user
-        days = ScheduledAppraisalDay.objects.select_related("center").order_by("day", "center__division_code")
-        # The schema generator calls this with an anonymous user; the engine scopes that to nothing.
-        if user.is_authenticated and user.role == Role.CANDIDATE:
-            return days.filter(center__in=[c.pk for c in authority.candidate_centers(user)])
-        return authority.scope_queryset(user, days, "center")
+        # The schema generator calls this with an anonymous user; the selector scopes that to nothing.
+        return selectors.appraisal_days_for(self.request.user)
 
 
 class DeadlineSerializer(serializers.Serializer):

@@ -64,13 +64,17 @@ def upcoming_appraisal_days(user, *, today: datetime.date, limit: int = 20) -> l
     """The scheduled daily appraisal days a user should know about, with registration deadlines
     (CAL-3): staff see those of the centers in their scope; a candidate those of the centers
     that could appraise them."""
-    days = ScheduledAppraisalDay.objects.filter(day__gte=today).select_related("center")
-    if user.role == Role.CANDIDATE:
-        centers = [c.pk for c in authority.candidate_centers(user)]
-        days = days.filter(center_id__in=centers)
-    else:
-        days = authority.scope_queryset(user, days, "center")
-    return _with_deadlines(days.order_by("day", "center__division_code")[:limit], today)
+    days = appraisal_days_for(user).filter(day__gte=today)
+    return _with_deadlines(days[:limit], today)
+
+
+def appraisal_days_for(user) -> QuerySet[ScheduledAppraisalDay]:
+    """The scheduled daily appraisal days a user may see, in date order: staff those of the centers
+    in their scope; a candidate those of the centers that could appraise them; nobody else any."""
+    days = ScheduledAppraisalDay.objects.select_related("center").order_by("day", "center__division_code")
+    if user.is_authenticated and user.role == Role.CANDIDATE:
+        return days.filter(center_id__in=[c.pk for c in authority.candidate_centers(user)])
+    return authority.scope_queryset(user, days, "center")
 
 
 def upcoming_unified_appraisals(*, today: datetime.date, limit: int = 4) -> QuerySet[UnifiedAppraisal]:

@@ -10,7 +10,6 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -18,8 +17,9 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from appraisal import authority, selectors
+from appraisal import authority, gates, selectors
 from appraisal.forms import AuthorityCheckForm, DeadlineForm
+from appraisal.gates import role_required
 from appraisal.models import Role
 
 ID_NUMBER_SHAPE = re.compile(r"^\d{17}[\dxX]$")
@@ -102,11 +102,6 @@ def logout_view(request):
     return redirect("login")
 
 
-def _staff_required(user):
-    if not user.is_authenticated or user.role == Role.CANDIDATE:
-        raise PermissionDenied("此页面仅限鉴定机构和人社部门工作人员使用。")
-
-
 @login_required
 def home(request):
     user = request.user
@@ -156,9 +151,11 @@ def calendar(request):
     )
 
 
-@login_required
+STAFF_ONLY = "此页面仅限鉴定机构和人社部门工作人员使用。"
+
+
+@role_required(gates.STAFF, STAFF_ONLY)
 def center_list(request):
-    _staff_required(request.user)
     return render(
         request,
         "appraisal/center_list.html",
@@ -166,9 +163,8 @@ def center_list(request):
     )
 
 
-@login_required
+@role_required(gates.STAFF, STAFF_ONLY)
 def authority_check(request):
-    _staff_required(request.user)
     form = AuthorityCheckForm(request.GET or None)
     results = refusal = None
     if form.is_bound and form.is_valid():

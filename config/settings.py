@@ -176,8 +176,26 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Cache and Celery ---
 REDIS_URL = env.str("REDIS_URL", default="")
+
+def redis_cache(location: str) -> dict:
+    """Redis as a cache the site can do without: when Redis does not answer within half a second, a
+    read misses and a write is dropped (logged once per call by django-redis), so every page falls
+    back to the database instead of answering 500."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "appraisal.cache"
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     # The embedded default: a cache every process shares (the server, `manage.py` commands, a
     # shell), so a change made in one is seen by the others at once, not after the entries expire.
@@ -247,10 +265,18 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line": {"()": "appraisal.logging.OneLineUnlessServerError"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
-    # The embedded default's in-memory broker has no host by design; kombu warns about it every time.
-    "loggers": {"kombu.connection": {"level": "ERROR"}},
+    "loggers": {
+        # The embedded default's in-memory broker has no host by design; kombu warns about it every time.
+        "kombu.connection": {"level": "ERROR"},
+        # A 403 or 404 is one line (the user was told why); a 500 keeps its traceback.
+        "django.request": {"filters": ["one_line"]},
+        "django.security": {"filters": ["one_line"]},
+        # Redis down: one line per failed cache call, and the page goes on from the database.
+        "appraisal.cache": {"filters": ["one_line"]},
+    },
 }
 
 # Pre-subset CJK font of the PDFs, built by `python manage.py build_pdf_font` (appraisal/pdf.py).

@@ -106,3 +106,28 @@ def test_every_extension_point_is_documented_and_exams_plugs_in():
     assert "seated_guard" in names
     cells = {impl.__name__ for impl in extensions.APPLICATION_FORM_CELLS.implementations}
     assert "published_scores_for_forms" in cells
+
+
+def test_refusals_and_cache_failures_are_logged_in_one_line_server_errors_keep_their_traceback():
+    import logging
+    import sys
+
+    from appraisal.logging import OneLineUnlessServerError
+
+    def record(status):
+        try:
+            raise PermissionDenied("此页面仅限考生使用。")
+        except PermissionDenied:
+            exc_info = sys.exc_info()
+        return logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/x/",),
+                                 exc_info)
+
+    refused = record(403)
+    refused.status_code = 403
+    OneLineUnlessServerError().filter(refused)
+    assert refused.exc_info is None
+    assert refused.getMessage() == "Forbidden: /x/ (PermissionDenied: 此页面仅限考生使用。)"
+    failed = record(500)
+    failed.status_code = 500
+    OneLineUnlessServerError().filter(failed)
+    assert failed.exc_info is not None

@@ -14,6 +14,7 @@ from appraisal.models import (
     EligibilityCondition,
     Occupation,
     OccupationLevel,
+    OutboxMessage,
     RetakeDay,
     ScheduledAppraisalDay,
     UnifiedAppraisal,
@@ -225,3 +226,26 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return authority.scope_queryset(request.user, super().get_queryset(request), "center")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """What waits for the broker (and what it last said), for the operators (superusers) only."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    list_display = ["task", "args", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "task"]

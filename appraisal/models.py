@@ -544,3 +544,30 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("该记录只能追加，不能删除。"))
+
+
+class OutboxMessage(models.Model):
+    """Work that must follow a commit (a PDF to render, a report to send), written in the same
+    transaction as the change that needs it and relayed to Celery afterwards (appraisal/outbox.py):
+    a broker outage delays it, never loses it. One pending message per `key`."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("参数"), default=list, blank=True)
+    key = models.CharField(_("去重键"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(sent_at__isnull=True) & ~Q(key=""), name="outbox_one_pending_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_pending")]
+
+    def __str__(self):
+        return f"{self.task}{self.args}"

@@ -212,7 +212,19 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Exactly once, with the outbox (appraisal/outbox.py): a task is acknowledged only when it has run,
+# and one whose worker died (killed, out of memory) goes back to the queue; tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that does not answer is given up on quickly: the outbox keeps the message for later.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    # An unacknowledged task of a dead worker is handed out again after this many seconds.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The database scheduler copies these into django-celery-beat's tables, where staff can see them.
 CELERY_BEAT_SCHEDULE = {
@@ -221,6 +233,8 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-application-forms": {"task": "registration.reconcile_application_forms", "schedule": 900.0},
     "check-publication-deadlines": {"task": "exams.check_publication_deadlines", "schedule": 3600.0},
     "expire-retained-passes": {"task": "exams.expire_retained_passes", "schedule": 3600.0},
+    "relay-outbox": {"task": "appraisal.relay_outbox", "schedule": 30.0},
+    "purge-outbox": {"task": "appraisal.purge_outbox", "schedule": 86400.0},
 }
 
 # EXAM-5: an examiner rotates after this many consecutive sessions at the same site.

@@ -1,0 +1,19 @@
+"""Celery tasks of the core: thin wrappers around the outbox and housekeeping."""
+
+from celery import shared_task
+
+
+@shared_task(name="appraisal.relay_outbox")
+def relay_outbox() -> int:
+    """Celery beat: send what the outbox holds (messages written while the broker was down)."""
+    from appraisal.outbox import relay
+
+    return relay()
+
+
+@shared_task(name="appraisal.purge_outbox")
+def purge_outbox() -> int:
+    """Celery beat: forget messages sent more than a month ago."""
+    from appraisal.outbox import purge_sent
+
+    return purge_sent()

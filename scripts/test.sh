@@ -204,6 +204,9 @@ export PLAYWRIGHT_CHROMIUM="${PLAYWRIGHT_CHROMIUM:-/usr/bin/chromium}"
 say "代码检查 (ruff check)"
 ruff check .
 
+say "需求追溯检查 (traceability: scripts/trace.py --check)"
+"$PY" scripts/trace.py --check
+
 say "运行测试 (pytest $*)"
 rc=0
 "$PY" -m pytest "$@" || rc=$?

@@ -88,3 +88,18 @@ def default_theory_minutes(level: int) -> int:
     """EXAM-1: theory is 60 minutes for levels 5 to 3 and 90 for levels 2 and 1 (the 2017 values,
     stored per occupation level so a later notice can change them)."""
     return 60 if int(level) >= Level.THREE else 90
+
+
+def purge_login_attempts(*, now: datetime.datetime | None = None) -> int:
+    """Delete django-axes' records of failed logins older than AXES_RECORDS_RETENTION_DAYS; a lock
+    still in force is kept whatever its age. Returns how many records went."""
+    from axes.models import AccessAttempt, AccessFailureLog
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.AXES_RECORDS_RETENTION_DAYS)
+    still_locked = now - settings.AXES_COOLOFF_TIME
+    deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=min(cutoff, still_locked)).delete()
+    logged, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return deleted + logged

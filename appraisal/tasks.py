@@ -17,3 +17,12 @@ def purge_outbox() -> int:
     from appraisal.outbox import purge_sent
 
     return purge_sent()
+
+
+@shared_task(name="appraisal.purge_login_attempts")
+def purge_login_attempts() -> int:
+    """Celery beat: forget failed logins older than AXES_RECORDS_RETENTION_DAYS (they name the
+    account, and a candidate's account is their ID number)."""
+    from appraisal.services import purge_login_attempts as purge
+
+    return purge()

@@ -109,6 +109,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept (访问尝试 in the admin); successful logins are not
+# Failed attempts name the account (a candidate's is their ID number): kept this long, then purged.
+AXES_RECORDS_RETENTION_DAYS = env.int("AXES_RECORDS_RETENTION_DAYS", default=30)
 AXES_LOCKOUT_CALLABLE = "appraisal.views.locked_out"
 # axes.W006 asks to lock by address as well; deliberately not (see above), and a lock by account
 # cannot be dodged by changing browsers.
@@ -156,6 +158,9 @@ STORAGES = {
 # permission-checked views, never by the web server directly.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploads and stored PDFs carry ID numbers and photos: readable by the service's user and group only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -235,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-retained-passes": {"task": "exams.expire_retained_passes", "schedule": 3600.0},
     "relay-outbox": {"task": "appraisal.relay_outbox", "schedule": 30.0},
     "purge-outbox": {"task": "appraisal.purge_outbox", "schedule": 86400.0},
+    "purge-login-attempts": {"task": "appraisal.purge_login_attempts", "schedule": 86400.0},
 }
 
 # EXAM-5: an examiner rotates after this many consecutive sessions at the same site.
@@ -263,6 +269,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema maps every endpoint: in production only logged-in users read it (API_DOCS_PUBLIC).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if env.bool("API_DOCS_PUBLIC", default=not PRODUCTION)
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "appraisal.models.Level",
         "CenterKindEnum": "appraisal.models.CenterKind",

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import Center, CenterKind, Level, Occupation
+from appraisal.models import Center, CenterKind, Level, Occupation, PersonalDataKind
 from appraisal.selectors import short_center_name
 from appraisal.workdays import MAX_EXTENSION_DAYS, CalendarUnknown, registration_deadline
 
@@ -100,4 +100,24 @@ class AuthorityCheckForm(forms.Form):
         cleaned = super().clean()
         if not any(cleaned.get(f) for f in ("region", "school", "employer_body")):
             raise ValidationError(_("请至少填写考生所在地区、就读院校或所属单位之一。"))
+        return cleaned
+
+
+class AccessLogFilterForm(forms.Form):
+    """Filters of the personal-data access log (all optional)."""
+
+    username = forms.CharField(label=_("访问人"), required=False, max_length=150,
+                               widget=forms.TextInput(attrs={"placeholder": _("用户名或姓名")}))
+    kind = forms.ChoiceField(label=_("类型"), required=False,
+                             choices=[("", _("全部"))] + list(PersonalDataKind.choices))
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    application_id = forms.IntegerField(label=_("申报编号"), required=False, min_value=1, max_value=2**63 - 1,
+                                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise ValidationError(_("起始日期不能晚于截止日期。"))
         return cleaned

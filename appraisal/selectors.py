@@ -13,6 +13,7 @@ from appraisal.models import (
     Center,
     CenterKind,
     Occupation,
+    PersonalDataAccess,
     RetakeDay,
     Role,
     ScheduledAppraisalDay,
@@ -154,3 +155,26 @@ def public_upcoming_days(
         key=lambda g: (g.city is not None, g.city is not None and g.city.division_code is None,
                        g.city.division_code or "" if g.city else "", g.label),
     )
+
+
+# --- Who saw personal data (read by the province center) -------------------------------------------
+
+
+def personal_data_accesses(
+    user, *, username: str = "", kind: str = "", date_from=None, date_to=None, application_id=None
+) -> QuerySet[PersonalDataAccess]:
+    """The access log, newest first, filtered; only the province center reads it."""
+    if not authority.is_province_staff(user):
+        return PersonalDataAccess.objects.none()
+    accesses = PersonalDataAccess.objects.select_related("user", "user__center").order_by("-at", "-pk")
+    if username:
+        accesses = accesses.filter(Q(user__username__icontains=username) | Q(user__full_name__icontains=username))
+    if kind:
+        accesses = accesses.filter(kind=kind)
+    if date_from:
+        accesses = accesses.filter(at__date__gte=date_from)
+    if date_to:
+        accesses = accesses.filter(at__date__lte=date_to)
+    if application_id:
+        accesses = accesses.filter(records__application_id=application_id)
+    return accesses

@@ -16,6 +16,8 @@ from appraisal.models import (
     Center,
     CenterKind,
     Level,
+    PersonalDataAccess,
+    PersonalDataRecord,
     ScheduledAppraisalDay,
     WorkdayOverride,
 )
@@ -103,3 +105,19 @@ def purge_login_attempts(*, now: datetime.datetime | None = None) -> int:
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=min(cutoff, still_locked)).delete()
     logged, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
     return deleted + logged
+
+
+def record_personal_data_access(*, user, kind: str, application_ids, request=None) -> PersonalDataAccess:
+    """Record that `user` was shown the full ID numbers of these applications (a material file, a
+    申报表, an export). Written whatever happens next: the file is already on its way."""
+    ids = sorted({int(pk) for pk in application_ids})
+    with transaction.atomic():
+        access = PersonalDataAccess.objects.create(
+            user=user, kind=kind, record_count=len(ids),
+            path=(request.get_full_path()[:500] if request is not None else ""),
+            ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+        )
+        PersonalDataRecord.objects.bulk_create(
+            [PersonalDataRecord(access=access, application_id=pk) for pk in ids], batch_size=2000
+        )
+    return access

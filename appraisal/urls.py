@@ -12,5 +12,6 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("centers/", views.center_list, name="center_list"),
     path("authority/", views.authority_check, name="authority_check"),
+    path("access-log/", views.access_log, name="access_log"),
     path("healthz/", views.healthz, name="healthz"),
 ]

@@ -10,6 +10,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from appraisal import authority, gates, selectors
-from appraisal.forms import AuthorityCheckForm, DeadlineForm
+from appraisal.forms import AccessLogFilterForm, AuthorityCheckForm, DeadlineForm
 from appraisal.gates import role_required
 from appraisal.models import Role
 
@@ -183,3 +185,21 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+PROVINCE_ONLY = "个人信息访问记录仅限省职业技能鉴定中心查看。"
+ACCESS_LOG_PAGE_SIZE = 50
+
+
+@role_required(gates.CLERKS, PROVINCE_ONLY)
+def access_log(request):
+    """Who was shown full ID numbers, when, and whose: the province center reads and filters it."""
+    if not authority.is_province_staff(request.user):
+        raise PermissionDenied(PROVINCE_ONLY)
+    form = AccessLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    accesses = selectors.personal_data_accesses(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(accesses, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "appraisal/access_log.html", {"form": form, "page": page, "query": query.urlencode()})

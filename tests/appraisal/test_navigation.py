@@ -18,7 +18,7 @@ HOMES = {
     "staff_nongan": CLERK_HOME,
     "staff_changchun": CLERK_HOME,
     # Papers are requested from the province: only its staff see the requests.
-    "province_admin": [*CLERK_HOME[:10], "试卷申请", *CLERK_HOME[10:]],
+    "province_admin": [*CLERK_HOME[:10], "试卷申请", *CLERK_HOME[10:], "个人信息访问记录"],
     "examiner": ["我参与的考试场次", "成绩录入", "鉴定机构", "鉴定权限查询"],
     "hr_official": ["报名情况", "数据导出", "考试场次", "成绩更正", "鉴定机构", "鉴定权限查询"],
 }

@@ -1,0 +1,100 @@
+"""Kinds of record kept by the core: append-only rows, the task outbox and the log of who saw
+personal data."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models.users import User
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once: saving an existing row or deleting one raises (the admin and every
+    service go through here); where a migration adds one, a PostgreSQL trigger refuses UPDATE and DELETE as well."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(_("该记录只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("该记录只能追加，不能删除。"))
+
+
+class OutboxMessage(models.Model):
+    """Work that must follow a commit (a PDF to render, a report to send), written in the same
+    transaction as the change that needs it and relayed to Celery afterwards (appraisal/outbox.py):
+    a broker outage delays it, never loses it. One pending message per `key`."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("参数"), default=list, blank=True)
+    key = models.CharField(_("去重键"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(sent_at__isnull=True) & ~Q(key=""), name="outbox_one_pending_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_pending")]
+
+    def __str__(self):
+        return f"{self.task}{self.args}"
+
+
+class PersonalDataKind(models.TextChoices):
+    MATERIAL_FILE = "material_file", _("申报材料文件")
+    APPLICATION_FORM = "application_form", _("申报表PDF")
+    APPLICATION_FORMS_BATCH = "application_forms_batch", _("批量打印申报表")
+    REGISTRATION_EXPORT = "registration_export", _("报名数据导出")
+
+
+class PersonalDataAccess(AppendOnlyModel):
+    """Who opened full ID numbers, when, and whose (what 等保 auditors ask for): every view or
+    export that shows them records one row, read by the province center."""
+
+    user = models.ForeignKey(User, verbose_name=_("访问人"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("类型"), max_length=30, choices=PersonalDataKind.choices)
+    # How many applications' numbers were shown; which ones: PersonalDataRecord rows.
+    record_count = models.PositiveIntegerField(_("记录数"), default=0)
+    path = models.CharField(_("访问地址"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息访问记录")
+        verbose_name_plural = _("个人信息访问记录")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="pdaccess_user_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()}"
+
+
+class PersonalDataRecord(AppendOnlyModel):
+    """One application whose full ID number an access showed (no foreign key: the core does not know
+    the application model), so an auditor can ask who saw a given candidate's data."""
+
+    access = models.ForeignKey(PersonalDataAccess, on_delete=models.PROTECT, related_name="records")
+    application_id = models.PositiveBigIntegerField(_("申报编号"), db_index=True)
+
+    class Meta:
+        verbose_name = _("访问涉及的申报")
+        verbose_name_plural = _("访问涉及的申报")
+        constraints = [models.UniqueConstraint(fields=["access", "application_id"], name="pdrecord_once")]
+
+    def __str__(self):
+        return f"{self.access_id}: {self.application_id}"

@@ -98,9 +98,15 @@ def _open_page(browser, request, options):
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = None
+    violations: list[str] = []
     try:
         page = context.new_page()
+        # Every page of every end-to-end test is also a check of the Content-Security-Policy: the
+        # browser reports what the policy blocked (an inline script, a style) on the console.
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
         yield page
+        assert violations == [], f"the Content-Security-Policy blocked something: {violations}"
     finally:
         report = getattr(request.node, "rep_call", None)
         stem = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid).strip("_")

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from appraisal.models import User
 from registration import services
 from registration.models import ApplicationTransition, Status
 
@@ -116,11 +117,10 @@ def test_reg1_overlong_opinion_refused_and_nothing_saved(submitted, demo_user):
 
 
 def test_reg5_signup_race_gives_the_chinese_message(db, centers, monkeypatch):
-    from appraisal.models import User
 
     User.objects.create(username="11010519491231002X", id_number="11010519491231002X", full_name="先注册")
     # The other tab checked before this one saved: the database constraint answers.
-    monkeypatch.setattr(services.User.objects, "filter", lambda *a, **k: services.User.objects.none())
+    monkeypatch.setattr(User.objects, "filter", lambda *a, **k: User.objects.none())
     with pytest.raises(ValidationError, match="已注册"):
         services.register_candidate(full_name="后注册", id_number="11010519491231002X", phone="13800000001",
                                     password="Another-pass-2017", region=centers["nongan"])

@@ -100,82 +100,96 @@ def check_eligibility(application: Application, *, today=None, reference=None) -
     """REG-5/REG-6, checked automatically: a list of {check, ok, message} shown to candidate and
     reviewer. Everything must be ok before the application can be submitted."""
     today = today or timezone.localdate()
-    results = []
+    reference = reference or reference_cache.for_level(application.occupation_id, application.level)
+    results = [_identity_check(application, today)]
+    if application.retake_day_id is not None:
+        results.append(_retake_check(application))
+    for condition in reference.conditions:
+        results.extend(_condition_checks(application, condition, today))
+    if not reference.conditions:
+        results.append(_result("conditions", True, _("该职业等级无额外申报条件。")))
+    results.append(_materials_check(application, reference.conditions))
+    return results
 
-    def add(check, ok, message):
-        results.append({"check": check, "ok": bool(ok), "message": str(message)})
 
+def _result(check, ok, message) -> dict:
+    return {"check": check, "ok": bool(ok), "message": str(message)}
+
+
+def _identity_check(application: Application, today) -> dict:
     try:
         validate_identity(
             id_number=application.id_number, birth_month=application.birth_month, gender=application.gender,
             today=today,
         )
-        add("identity", True, _("身份证号校验通过，出生年月、性别一致。"))
     except ValidationError as exc:
-        add("identity", False, "；".join(exc.messages))
+        return _result("identity", False, "；".join(exc.messages))
+    return _result("identity", True, _("身份证号校验通过，出生年月、性别一致。"))
 
-    if application.retake_day_id is not None:
-        ok = application.retake_original_year == application.retake_day.failed_in_year
-        add(
-            "retake", ok and bool(application.retake_original_ticket),
-            _("补考：原鉴定年度%(year)s，原准考证号%(ticket)s。")
-            % {"year": application.retake_original_year or _("未填写"),
-               "ticket": application.retake_original_ticket or _("未填写")}
-            if ok else retake_year_message(application.retake_day),
-        )
-    reference = reference or reference_cache.for_level(application.occupation_id, application.level)
-    conditions = reference.conditions
-    level_name = Level.short_label(application.level)
-    for condition in conditions:
-        if condition.min_years_in_occupation:
-            ok = application.years_in_occupation >= condition.min_years_in_occupation
-            add(
-                "years", ok,
-                _("本职业工作年限 %(have)d 年，%(level)s要求不少于 %(need)d 年。")
-                % {"have": application.years_in_occupation, "level": level_name,
-                   "need": condition.min_years_in_occupation},
-            )
-        if condition.requires_lower_level_certificate and application.level < Level.FIVE:
-            held = application.held_certificate_level
-            ok = held is not None and held <= application.level + 1 and bool(application.held_certificate)
-            add(
-                "lower_certificate", ok,
-                _("需持本职业%(lower)s及以上职业资格证书；%(have)s。")
-                % {"lower": Level.short_label(application.level + 1),
-                   "have": _("已填写：%s") % f"{application.held_certificate} {Level.short_label(held)}"
-                   if ok else _("未填写或等级不足")},
-            )
-        if condition.min_years_since_lower_certificate and application.level < Level.FIVE:
-            need = condition.min_years_since_lower_certificate
-            since = application.held_certificate_date
-            have = _full_years(since, today) if since else None
-            add(
-                "years_since_certificate", have is not None and have >= need,
-                _("取得下一等级证书后要求工作满 %(need)d 年；%(have)s。")
-                % {"need": need,
-                   "have": _("证书颁发于%(day)s，已满 %(n)d 年") % {"day": since.isoformat(), "n": have}
-                   if since else _("未填写颁证时间")},
-            )
-        if condition.requires_professional_title:
-            add(
-                "title", bool(application.professional_title),
-                _("需持专业技术职称证书；%(have)s。")
-                % {"have": application.professional_title or _("未填写")},
-            )
-    if not conditions:
-        add("conditions", True, _("该职业等级无额外申报条件。"))
 
+def _retake_check(application: Application) -> dict:
+    ok = application.retake_original_year == application.retake_day.failed_in_year
+    return _result(
+        "retake", ok and bool(application.retake_original_ticket),
+        _("补考：原鉴定年度%(year)s，原准考证号%(ticket)s。")
+        % {"year": application.retake_original_year or _("未填写"),
+           "ticket": application.retake_original_ticket or _("未填写")}
+        if ok else retake_year_message(application.retake_day),
+    )
+
+
+def _condition_checks(application: Application, condition: EligibilityCondition, today) -> list[dict]:
+    """The checks one REG-6 condition asks for."""
+    results = []
+    if condition.min_years_in_occupation:
+        ok = application.years_in_occupation >= condition.min_years_in_occupation
+        results.append(_result(
+            "years", ok,
+            _("本职业工作年限 %(have)d 年，%(level)s要求不少于 %(need)d 年。")
+            % {"have": application.years_in_occupation, "level": Level.short_label(application.level),
+               "need": condition.min_years_in_occupation},
+        ))
+    if condition.requires_lower_level_certificate and application.level < Level.FIVE:
+        held = application.held_certificate_level
+        ok = held is not None and held <= application.level + 1 and bool(application.held_certificate)
+        results.append(_result(
+            "lower_certificate", ok,
+            _("需持本职业%(lower)s及以上职业资格证书；%(have)s。")
+            % {"lower": Level.short_label(application.level + 1),
+               "have": _("已填写：%s") % f"{application.held_certificate} {Level.short_label(held)}"
+               if ok else _("未填写或等级不足")},
+        ))
+    if condition.min_years_since_lower_certificate and application.level < Level.FIVE:
+        need = condition.min_years_since_lower_certificate
+        since = application.held_certificate_date
+        have = _full_years(since, today) if since else None
+        results.append(_result(
+            "years_since_certificate", have is not None and have >= need,
+            _("取得下一等级证书后要求工作满 %(need)d 年；%(have)s。")
+            % {"need": need,
+               "have": _("证书颁发于%(day)s，已满 %(n)d 年") % {"day": since.isoformat(), "n": have}
+               if since else _("未填写颁证时间")},
+        ))
+    if condition.requires_professional_title:
+        results.append(_result(
+            "title", bool(application.professional_title),
+            _("需持专业技术职称证书；%(have)s。") % {"have": application.professional_title or _("未填写")},
+        ))
+    return results
+
+
+def _materials_check(application: Application, conditions) -> dict:
     present = set(application.materials.values_list("kind", flat=True)) if application.pk else set()
     missing = [str(MaterialKind(k).label) for k in required_materials(application, conditions) if k not in present]
-    add(
+    return _result(
         "materials", not missing,
         _("材料齐全。") if not missing else _("缺少材料：%(missing)s。") % {"missing": "、".join(missing)},
     )
-    return results
 
 
 def fee_for(occupation_id, level, on_date) -> Decimal | None:
     return reference_cache.for_level(occupation_id, level).fee_on(on_date)
+
 
 def retake_year_message(retake_day: RetakeDay) -> str:
     return _("补考仅限%(year)d年参加鉴定成绩不合格的考生，请填写原鉴定年度。") % {"year": retake_day.failed_in_year}

@@ -133,3 +133,16 @@ def test_reg6_level5_condition_asking_a_lower_certificate_does_not_crash(draft):
                                         occupation_level__level=5).update(requires_lower_level_certificate=True)
     results = {r["check"] for r in services.check_eligibility(draft)}
     assert "lower_certificate" not in results
+
+
+def test_a_withdrawal_guard_refuses_with_its_reason(submitted, candidate, monkeypatch):
+    # A later app (certificates) registers here; the test registers its own guard for a moment.
+    from appraisal import extensions
+
+    guards = extensions.APPLICATION_WITHDRAWAL_GUARDS
+    monkeypatch.setattr(guards, "_implementations", [lambda application: "已发证的申报不能撤回。"])
+    with pytest.raises(ValidationError, match="已发证的申报不能撤回。"):
+        services.withdraw_application(submitted, actor=candidate)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+    assert not ApplicationTransition.objects.filter(application=submitted, to_status=Status.WITHDRAWN).exists()

@@ -33,7 +33,7 @@ from stdnum.cn import ric  # noqa: E402
 
 
 def make_file(rows: int) -> bytes:
-    from registration.importing import HEADERS
+    from registration.import_sheet import HEADERS
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("报名信息")
@@ -60,7 +60,7 @@ def main(sizes):
     from appraisal.demo import load_demo
     from appraisal.models import Occupation, ScheduledAppraisalDay, User, WorkdayOverride
     from appraisal.workdays import _library_knows
-    from registration import importing
+    from registration.services import imports as importing
 
     config = setup_databases(verbosity=0, interactive=False)
     try:

@@ -8,8 +8,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
-from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal, User
-from registration import opinions, selectors, services
+from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal
+from registration import selectors, services
 from registration.models import (
     Application,
     ApplicationTransition,
@@ -18,6 +18,7 @@ from registration.models import (
     PaymentRecord,
     Status,
 )
+from registration.services import opinions
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -98,7 +99,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 class ApplicationCreateSerializer(serializers.Serializer):
     candidate = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role=Role.CANDIDATE), required=False,
+        queryset=selectors.candidates(), required=False,
         help_text="工作人员代录时必填；考生本人申报时省略。",
     )
     occupation = serializers.PrimaryKeyRelatedField(queryset=Occupation.objects.all())
@@ -186,13 +187,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     filterset_fields = ["status", "occupation", "level", "center", "scheduled_day", "unified_appraisal", "retake_day"]
 
     def get_queryset(self):
-        queryset = selectors.applications_for(self.request.user)
-        search = self.request.query_params.get("search")
-        if search:
-            queryset = queryset.filter(selectors.search_condition(self.request.user, search))
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related("materials", "transitions__actor", "payments__actor")
-        return queryset.order_by("-created_at", "-pk")
+        return selectors.api_applications(
+            self.request.user, search=self.request.query_params.get("search"), detail=self.action == "retrieve"
+        )
 
     def get_serializer_class(self):
         return ApplicationDetailSerializer if self.action != "list" else ApplicationSerializer

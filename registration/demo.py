@@ -72,6 +72,16 @@ def first_open_day(center: Center, today: datetime.date) -> ScheduledAppraisalDa
     return None
 
 
+def _held_certificate(occupation_name) -> dict:
+    """A level-4 applicant holds the level-5 certificate of the occupation (REG-6)."""
+    return {
+        "held_certificate": occupation_name,
+        "held_certificate_level": 5,
+        "held_certificate_issuer": "吉林省人力资源和社会保障厅",
+        "held_certificate_date": datetime.date(2015, 6, 1),
+    }
+
+
 @transaction.atomic
 def load_demo_applications(today=None) -> list[Application]:
     today = today or timezone.localdate()
@@ -98,14 +108,7 @@ def load_demo_applications(today=None) -> list[Application]:
         if Application.objects.filter(candidate=candidate).exists():
             continue
         occupation = Occupation.objects.get(name=occupation_name)
-        held = {}
-        if level == 4:
-            held = {
-                "held_certificate": occupation_name,
-                "held_certificate_level": 5,
-                "held_certificate_issuer": "吉林省人力资源和社会保障厅",
-                "held_certificate_date": datetime.date(2015, 6, 1),
-            }
+        held = _held_certificate(occupation_name) if level == 4 else {}
         application = services.create_application(
             candidate=candidate,
             actor=candidate,

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
-from appraisal.models import Level, Role, ScheduledAppraisalDay, UnifiedAppraisal
+from appraisal.models import Level, Role, ScheduledAppraisalDay
 from registration import selectors
 from registration.models import Status
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+EXPORTED_STATUSES = selectors.EXPORTED_STATUSES
 
 RETAKE_TITLE = "职业技能鉴定补考人员汇总表"
 RETAKE_HEADERS = ("序号", "姓名", "性别", "身份证号", "补考职业", "等级", "原鉴定年度", "原准考证号", "补考科目",
@@ -41,7 +41,7 @@ def require_exporter(user):
         raise PermissionDenied(_("此功能仅限鉴定机构和人社部门工作人员使用。"))
 
 
-# The one role check lives in appraisal.idnumbers; this name stays for views_bulk.
+# The one role check lives in appraisal.idnumbers; this name stays for the export page.
 shows_full_id = sees_full_id_numbers
 
 
@@ -95,11 +95,7 @@ def _date(value):
 
 def retake_applications(user, retake_day):
     require_exporter(user)
-    return (
-        selectors.applications_for(user)
-        .filter(retake_day=retake_day, is_retake=True, status__in=EXPORTED_STATUSES)
-        .order_by("center__division_code", "center__name", "occupation__name", "name", "pk")
-    )
+    return selectors.retake_applications(user, retake_day)
 
 
 def retake_summary(user, retake_day, *, today=None) -> bytes:
@@ -129,15 +125,7 @@ def retake_summary(user, retake_day, *, today=None) -> bytes:
 
 def report_applications(user, target):
     require_exporter(user)
-    if isinstance(target, ScheduledAppraisalDay):
-        queryset = selectors.applications_for(user).filter(scheduled_day=target)
-    elif isinstance(target, UnifiedAppraisal):
-        queryset = selectors.applications_for(user).filter(unified_appraisal=target)
-    else:
-        raise TypeError(target)
-    return queryset.filter(status__in=EXPORTED_STATUSES).order_by(
-        "center__division_code", "center__name", "occupation__name", "-level", "name", "pk"
-    )
+    return selectors.reported_applications(user, target)
 
 
 def target_label(target) -> str:
@@ -173,19 +161,6 @@ def registration_report(user, target, *, today=None) -> bytes:
 
 
 def export_choices(user) -> dict:
-    """What the export page offers: scheduled days in scope with reported applications, the unified
-    appraisals and the retake days. A constant number of queries."""
-    from appraisal.models import RetakeDay
-
+    """What the export page offers (selectors.export_choices), for staff only."""
     require_exporter(user)
-    reported = selectors.applications_for(user).filter(status__in=EXPORTED_STATUSES)
-    days = (
-        ScheduledAppraisalDay.objects.filter(pk__in=reported.filter(scheduled_day__isnull=False).values("scheduled_day"))
-        .select_related("center")
-        .order_by("-day", "center__division_code")[:200]
-    )
-    return {
-        "days": list(days),
-        "unified": list(UnifiedAppraisal.objects.order_by("-year", "-half")[:8]),
-        "retake_days": list(RetakeDay.objects.order_by("-year", "day")),
-    }
+    return selectors.export_choices(user)

@@ -228,6 +228,9 @@ def material_path(instance, filename):
 class Material(models.Model):
     """An uploaded file of REG-2, checked by content, size and (photos) dimensions."""
 
+    # What a page says when a scoped read finds no such file (views/common.py).
+    not_found_message = "文件不存在或您无权查看。"
+
     application = models.ForeignKey(
         Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="materials"
     )

@@ -3,11 +3,12 @@
 - render_application_pdf(application) -> bytes: one form.
 - render_application_forms(applications) -> bytes: many forms as one PDF, one page each, in a single
   WeasyPrint render (the batch-print path).
-- store_application_pdf(application_id) -> file name: render and store on Application.form_pdf,
-  replacing the previous file (the Celery task registration.render_application_form; idempotent).
-- ensure_application_pdf(application) -> file name: the stored file if it is up to date, else a
-  fresh one. A stored file is named after a fingerprint of everything printed on it (fields, photo,
-  template), so "up to date" needs no timestamp and survives queryset .update() writes.
+- pdf_name(application, photo) -> the storage name of a form: named after a fingerprint of
+  everything printed on it (fields, photo, template), so "up to date" needs no timestamp and
+  survives queryset .update() writes.
+- join_pdfs(documents) -> bytes: stored forms joined without laying them out again.
+
+Storing the forms (a write) is registration.services.forms_pdf's.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from appraisal import extensions
@@ -147,7 +146,7 @@ def form_context(application: Application, photo: bytes | None = None, later: di
     return values
 
 
-def _photo_materials(applications: list[Application]) -> dict[int, Material]:
+def photo_materials(applications: list[Application]) -> dict[int, Material]:
     """The photo Material of each saved application, in one query."""
     ids = [a.pk for a in applications if a.pk]
     if not ids:
@@ -158,7 +157,7 @@ def _photo_materials(applications: list[Application]) -> dict[int, Material]:
     return {m.application_id: m for m in photos}
 
 
-def _read(material: Material | None) -> bytes | None:
+def read_file(material: Material | None) -> bytes | None:
     if material is None:
         return None
     try:
@@ -176,8 +175,8 @@ def render_application_forms(applications: Iterable[Application], *, photos: Map
     if not applications:
         raise ValueError("no application to print")
     if photos is None:
-        materials = _photo_materials(applications)
-        photos = {pk: _read(m) for pk, m in materials.items()}
+        materials = photo_materials(applications)
+        photos = {pk: read_file(m) for pk, m in materials.items()}
     later = later_filled(applications)
     forms = [form_context(a, photos.get(a.pk), later.get(a.pk)) for a in applications]
     html = render_to_string(TEMPLATE, {"forms": forms})
@@ -187,11 +186,11 @@ def render_application_forms(applications: Iterable[Application], *, photos: Map
 def render_application_pdf(application: Application, *, photo: bytes | None = None) -> bytes:
     """One 申报表 as PDF bytes, with the uploaded photo when there is one."""
     if photo is None and application.pk:
-        photo = _read(_photo_of(application))
+        photo = read_file(photo_of(application))
     return render_application_forms([application], photos={application.pk: photo})
 
 
-def _photo_of(application: Application) -> Material | None:
+def photo_of(application: Application) -> Material | None:
     # Uses the prefetched materials when the caller has them (selectors.application_for does).
     return next((m for m in application.materials.all() if m.kind == MaterialKind.PHOTO), None)
 
@@ -213,44 +212,6 @@ def pdf_name(application: Application, photo: Material | None, later: dict | Non
     return f"{PDF_DIR}/application-{application.pk}-{digest}.pdf"
 
 
-def _storage():
-    return Application._meta.get_field("form_pdf").storage
-
-
-def store_application_pdf(application_id: int) -> str:
-    """Render the form and store it on the application, replacing the previous file. Idempotent:
-    running it again leaves exactly one current file. Returns the stored file name ("" when the
-    application no longer exists)."""
-    try:
-        application = Application.objects.select_related("center", "occupation").get(pk=application_id)
-    except Application.DoesNotExist:
-        logger.info("Application %s vanished before its form was printed", application_id)
-        return ""
-    photo = _photo_of(application)
-    content = render_application_pdf(application, photo=_read(photo))
-    name = pdf_name(application, photo)
-    storage = _storage()
-    with transaction.atomic():
-        # The row lock serialises two workers storing the same form.
-        old = Application.objects.select_for_update().values_list("form_pdf", flat=True).get(pk=application_id)
-        if storage.exists(name):
-            storage.delete(name)
-        stored = storage.save(name, ContentFile(content))
-        # .update(): printing is not an edit of the application, updated_at stays as it was.
-        Application.objects.filter(pk=application_id).update(form_pdf=stored)
-        if old and old != stored:
-            transaction.on_commit(lambda: storage.delete(old))
-    return stored
-
-
-def ensure_application_pdf(application: Application) -> str:
-    """The name of a stored, up-to-date PDF of the application, rendering it when needed."""
-    expected = pdf_name(application, _photo_of(application))
-    if application.form_pdf and application.form_pdf.name == expected and _storage().exists(expected):
-        return expected
-    return store_application_pdf(application.pk)
-
-
 def join_pdfs(documents: Iterable[bytes]) -> bytes:
     """Pages of several PDFs as one PDF, without laying anything out again."""
     from pypdf import PdfWriter
@@ -261,24 +222,3 @@ def join_pdfs(documents: Iterable[bytes]) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
-
-
-def print_application_forms(applications: Iterable[Application]) -> bytes:
-    """Batch printing: one PDF of many forms. Each form's PDF is stored once (after submission, by
-    the Celery task) and reused while its content is unchanged; only missing or outdated forms are
-    rendered now, and the stored pages are joined (join_pdfs)."""
-    applications = list(applications)
-    if not applications:
-        raise ValueError("no application to print")
-    photos = _photo_materials(applications)
-    later = later_filled(applications)  # one query per filler for the whole batch
-    storage = _storage()
-
-    def stored_pdf(application):
-        expected = pdf_name(application, photos.get(application.pk), later.get(application.pk, {}))
-        current = application.form_pdf.name if application.form_pdf else ""
-        name = expected if current == expected and storage.exists(expected) else store_application_pdf(application.pk)
-        with storage.open(name, "rb") as handle:
-            return handle.read()
-
-    return join_pdfs(stored_pdf(a) for a in applications)

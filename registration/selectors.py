@@ -1,16 +1,36 @@
-"""Reads of registration, always through the acting user and the authority engine (ORG-8)."""
+"""Reads of registration, always through the acting user and the authority engine (ORG-8).
+
+Selectors return querysets, or one row or `DoesNotExist` (a number that is not a number reads as
+not found): whether that is a 404, and with which words, is the caller's decision."""
 
 from __future__ import annotations
 
 import re
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
-from appraisal import authority
+from appraisal import authority, gates
 from appraisal.idnumbers import sees_full_id_numbers
-from appraisal.models import Role
-from registration.models import Application, ApplicationTransition, Material, PaymentRecord
+from appraisal.models import (
+    Center,
+    CenterKind,
+    EligibilityCondition,
+    RetakeDay,
+    Role,
+    ScheduledAppraisalDay,
+    UnifiedAppraisal,
+    User,
+)
+from registration.models import (
+    LIVE_STATUSES,
+    Application,
+    ApplicationTransition,
+    ExtraSessionRequest,
+    ExtraSessionStatus,
+    Material,
+    PaymentRecord,
+    Status,
+)
 
 
 def _base() -> QuerySet[Application]:
@@ -71,42 +91,208 @@ def search_condition(user, search: str) -> Q:
     return condition
 
 
-def application_for(user, pk) -> Application:
-    """One application the user may see, or 404: guessing another person's ID reveals nothing."""
+def _get(queryset: QuerySet, model, **lookup):
+    """One row, or the model's DoesNotExist, also for a key that is not a number."""
     try:
-        return applications_for(user).prefetch_related(
-            Prefetch("materials", queryset=Material.objects.select_related("uploaded_by", "original_checked_by")),
-            Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
-            Prefetch("payments", queryset=PaymentRecord.objects.select_related("actor")),
-        ).get(pk=pk)
-    except (Application.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("申报不存在或您无权查看。") from exc
+        return queryset.get(**lookup)
+    except (ValueError, TypeError) as exc:
+        raise model.DoesNotExist from exc
+
+
+def application_for(user, pk) -> Application:
+    """One application the user may see, with its materials, history and payments; else
+    Application.DoesNotExist (guessing another person's number reveals nothing)."""
+    queryset = applications_for(user).prefetch_related(
+        Prefetch("materials", queryset=Material.objects.select_related("uploaded_by", "original_checked_by")),
+        Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
+        Prefetch("payments", queryset=PaymentRecord.objects.select_related("actor")),
+    )
+    return _get(queryset, Application, pk=pk)
 
 
 def material_for(user, pk) -> Material:
-    """One uploaded file, only if its application is visible to the user (permission-checked viewer)."""
-    try:
-        return Material.objects.select_related("application").get(
-            pk=pk, application__in=applications_for(user).values("pk")
-        )
-    except (Material.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("文件不存在或您无权查看。") from exc
+    """One uploaded file, only if its application is visible to the user; else Material.DoesNotExist."""
+    queryset = Material.objects.select_related("application").filter(
+        application__in=applications_for(user).values("pk")
+    )
+    return _get(queryset, Material, pk=pk)
 
 
 def application_ref_for(user, pk) -> Application:
-    """Only the primary key of an application the user may see, or 404: for writes whose service
-    locks and loads the row itself."""
+    """Only the primary key of an application the user may see (else Application.DoesNotExist): for
+    writes whose service locks and loads the row itself."""
     if not user.is_authenticated:
-        raise Http404("申报不存在或您无权查看。")
+        raise Application.DoesNotExist
     if user.role == Role.CANDIDATE:
         # No query: a candidate's own applications are the scope, and the service's locked read
-        # filters on the candidate, so another person's number ends in the same 404.
+        # filters on the candidate, so another person's number ends in the same DoesNotExist.
         try:
             return Application(pk=int(pk), candidate_id=user.pk)
         except (ValueError, TypeError) as exc:
-            raise Http404("申报不存在或您无权查看。") from exc
+            raise Application.DoesNotExist from exc
     queryset = authority.scope_queryset(user, Application.objects.all(), "center")
-    try:
-        return queryset.only("pk").get(pk=pk)
-    except (Application.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("申报不存在或您无权查看。") from exc
+    return _get(queryset.only("pk"), Application, pk=pk)
+
+
+def applications_with_history(user) -> QuerySet[Application]:
+    """我的申报: the user's applications with their transitions in order (for the latest reason)."""
+    return applications_for(user).prefetch_related(
+        Prefetch("transitions", queryset=ApplicationTransition.objects.order_by("at", "id"))
+    )
+
+
+def live_applications_for_occupation(user, occupation) -> QuerySet[Application]:
+    """The user's live applications for one occupation, only the columns that tell which appraisal."""
+    return (
+        applications_for(user)
+        .filter(occupation=occupation, status__in=[s.value for s in LIVE_STATUSES])
+        .select_related(None)
+        .only("id", "level", "is_retake", "unified_appraisal_id", "scheduled_day_id", "retake_day_id")
+    )
+
+
+def conditions_for_levels(pairs) -> QuerySet[EligibilityCondition]:
+    """The REG-6 conditions of a set of (occupation id, level) pairs, in one query (a superset: the
+    caller groups them by pair)."""
+    return EligibilityCondition.objects.filter(
+        occupation_level__occupation_id__in={o for o, _lv in pairs},
+        occupation_level__level__in={lv for _o, lv in pairs},
+    ).select_related("occupation_level")
+
+
+def api_applications(user, *, search=None, detail=False) -> QuerySet[Application]:
+    """The API's list (newest first), searched as the queue is; the detail with its relations."""
+    queryset = applications_for(user)
+    if search:
+        queryset = queryset.filter(search_condition(user, search))
+    if detail:
+        queryset = queryset.prefetch_related("materials", "transitions__actor", "payments__actor")
+    return queryset.order_by("-created_at", "-pk")
+
+
+# --- Candidates, for entry on their behalf ----------------------------------------------------
+
+
+def candidates() -> QuerySet[User]:
+    """Candidate accounts with their affiliations (the authority engine reads them). Scope is the
+    caller's: authority.can_manage_candidate, or the signed token of the entry page."""
+    return User.objects.select_related("region", "school", "employer_body").filter(role=Role.CANDIDATE)
+
+
+def login_name_taken(id_number) -> bool:
+    return User.objects.filter(username=id_number).exists()
+
+
+# --- Exports (REG-3, REG-4) -------------------------------------------------------------------
+
+EXPORTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+
+
+def scheduled_days() -> QuerySet[ScheduledAppraisalDay]:
+    return ScheduledAppraisalDay.objects.select_related("center")
+
+
+def unified_appraisals() -> QuerySet[UnifiedAppraisal]:
+    return UnifiedAppraisal.objects.all()
+
+
+def retake_days() -> QuerySet[RetakeDay]:
+    return RetakeDay.objects.all()
+
+
+def retake_applications(user, retake_day) -> QuerySet[Application]:
+    """REG-4 / CAL-5: the reported retake applications of one retake day in the user's scope."""
+    return (
+        applications_for(user)
+        .filter(retake_day=retake_day, is_retake=True, status__in=EXPORTED_STATUSES)
+        .order_by("center__division_code", "center__name", "occupation__name", "name", "pk")
+    )
+
+
+def reported_applications(user, target) -> QuerySet[Application]:
+    """REG-3: the reported applications of one scheduled day or unified appraisal in the user's scope."""
+    if isinstance(target, ScheduledAppraisalDay):
+        queryset = applications_for(user).filter(scheduled_day=target)
+    elif isinstance(target, UnifiedAppraisal):
+        queryset = applications_for(user).filter(unified_appraisal=target)
+    else:
+        raise TypeError(target)
+    return queryset.filter(status__in=EXPORTED_STATUSES).order_by(
+        "center__division_code", "center__name", "occupation__name", "-level", "name", "pk"
+    )
+
+
+def export_choices(user) -> dict:
+    """What the export page offers: scheduled days in scope with reported applications, the unified
+    appraisals and the retake days. A constant number of queries."""
+    reported = applications_for(user).filter(status__in=EXPORTED_STATUSES)
+    days = (
+        ScheduledAppraisalDay.objects.filter(pk__in=reported.filter(scheduled_day__isnull=False).values("scheduled_day"))
+        .select_related("center")
+        .order_by("-day", "center__division_code")[:200]
+    )
+    return {
+        "days": list(days),
+        "unified": list(UnifiedAppraisal.objects.order_by("-year", "-half")[:8]),
+        "retake_days": list(RetakeDay.objects.order_by("-year", "day")),
+    }
+
+
+# --- Bulk import (REG-3) ----------------------------------------------------------------------
+
+
+def province_center() -> Center | None:
+    return Center.objects.filter(kind=CenterKind.PROVINCE).first()
+
+
+def future_days_in_scope(user, today) -> QuerySet[ScheduledAppraisalDay]:
+    """Scheduled days after `today` of the centers in the user's scope, in calendar order."""
+    return authority.scope_queryset(
+        user, ScheduledAppraisalDay.objects.filter(day__gt=today).select_related("center"), "center"
+    ).order_by("day", "center__division_code", "center__name")
+
+
+def open_unified_appraisals(today) -> QuerySet[UnifiedAppraisal]:
+    return UnifiedAppraisal.objects.filter(registration_opens__lte=today, registration_closes__gte=today)
+
+
+# --- Extra sessions (CAL-6) -------------------------------------------------------------------
+
+
+def requesting_centers(actor) -> QuerySet[Center]:
+    """The centers the actor may request extra sessions for: those they manage that hold daily
+    appraisals and have an upper level (the province schedules its own days directly)."""
+    if not gates.has_role(actor, gates.CLERKS):
+        return Center.objects.none()
+    return (
+        authority.visible_centers(actor)
+        .filter(is_active=True, parent__isnull=False)
+        .exclude(kind__in=[CenterKind.PROVINCE, CenterKind.AFFILIATED_UNIT])
+        .order_by("division_code", "name")
+    )
+
+
+def extra_session_requests_for(user) -> QuerySet[ExtraSessionRequest]:
+    """Requests of the centers in the user's scope (their own and those below)."""
+    return authority.scope_queryset(
+        user,
+        ExtraSessionRequest.objects.select_related("center", "occupation", "requested_by", "decided_by",
+                                                   "scheduled_day__occupation"),
+        "center",
+    ).order_by("-requested_at", "-pk")
+
+
+def extra_sessions_pending_for_decision(user) -> QuerySet[ExtraSessionRequest]:
+    """Pending requests the user may decide: those whose center's parent the user can manage,
+    never the user's own requests (four eyes)."""
+    if not gates.has_role(user, gates.CLERKS):
+        return ExtraSessionRequest.objects.none()
+    queryset = ExtraSessionRequest.objects.filter(status=ExtraSessionStatus.PENDING).select_related(
+        "center__parent", "occupation", "requested_by"
+    )
+    return (
+        authority.scope_queryset(user, queryset, "center__parent")
+        .exclude(center_id=user.center_id)
+        .exclude(requested_by=user)
+        .order_by("day", "pk")
+    )

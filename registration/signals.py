@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from appraisal.models import EligibilityCondition, OccupationLevel
-from registration import refdata
+from registration import reference_cache
 from registration.models import FeeSchedule
 
 
@@ -12,4 +12,4 @@ from registration.models import FeeSchedule
 @receiver([post_save, post_delete], sender=OccupationLevel)
 @receiver([post_save, post_delete], sender=FeeSchedule)
 def forget_reference_data(**kwargs):
-    refdata.forget()
+    reference_cache.forget()

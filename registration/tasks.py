@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task(name="registration.render_application_form", acks_late=True)
 def render_application_form(application_id: int) -> str:
     """Render (or re-render) one 申报表 PDF and store it on the application."""
-    from registration.pdf import store_application_pdf
+    from registration.services.forms_pdf import store_application_pdf
 
     return store_application_pdf(application_id)
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from appraisal.models import Center, ScheduledAppraisalDay
-from registration import importing
+from registration import import_sheet
 from registration.models import Application, Status
 from tests.exams.conftest import make_id_number
 from tests.registration.conftest import ensure_calendar_known
@@ -40,13 +40,13 @@ def row(name, id_number, phone):
         "联系电话": phone, "工作单位": "农安县某汽修厂", "现职业": "汽车修理", "已从事本职业工作年限": 6,
         "工作简历": "2011年至今在农安县从事汽车维修。", "现已持证书": "", "证书等级": "", "所在地区": "农安县",
     }
-    return [values[h] for h in importing.HEADERS]
+    return [values[h] for h in import_sheet.HEADERS]
 
 
 def workbook_bytes():
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(list(importing.HEADERS))
+    sheet.append(list(import_sheet.HEADERS))
     sheet.append(row("赵一", GOOD_ID, "13900000001"))  # row 2
     sheet.append(row("钱二", BAD_ID, "13900000002"))  # row 3
     buffer = io.BytesIO()
@@ -60,7 +60,7 @@ def choose_and_upload(page, day, *, only_good_rows=False):
     form.get_by_label("申报等级").select_option(label="五级/初级工")
     form.get_by_label("鉴定场次").select_option(value=f"day:{day.pk}")
     form.get_by_label("报名信息表（.xlsx）").set_input_files(
-        {"name": "考生名单.xlsx", "mimeType": importing.XLSX_CONTENT_TYPE, "buffer": workbook_bytes()}
+        {"name": "考生名单.xlsx", "mimeType": import_sheet.XLSX_CONTENT_TYPE, "buffer": workbook_bytes()}
     )
     checkbox = form.get_by_label("只导入正确的行（有错误的行不导入）")
     if only_good_rows:
@@ -80,14 +80,14 @@ def test_reg3_template_download_and_import_reports_bad_rows_then_imports_good_on
     template_url = page.get_by_test_id("template-link").get_attribute("href")
     response = page.request.get(url(template_url))
     assert response.status == 200
-    assert response.headers["content-type"] == importing.XLSX_CONTENT_TYPE
+    assert response.headers["content-type"] == import_sheet.XLSX_CONTENT_TYPE
     with page.expect_download() as download_info:
         page.get_by_test_id("template-link").click()
     download = download_info.value
     assert download.suggested_filename == "考生批量导入模板.xlsx"
     with open(download.path(), "rb") as saved:
         template = load_workbook(io.BytesIO(saved.read()))
-    assert [c.value for c in template.worksheets[0][1]] == list(importing.HEADERS)
+    assert [c.value for c in template.worksheets[0][1]] == list(import_sheet.HEADERS)
 
     # A file with a bad row: nothing is imported, the row is named with its reason.
     choose_and_upload(page, open_day)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from appraisal.models import Center, ScheduledAppraisalDay, User
-from registration.extra_sessions import EXTRA_SESSION_NOTE
 from registration.models import ExtraSessionRequest, ExtraSessionStatus
+from registration.services.extra_sessions import EXTRA_SESSION_NOTE
 from tests.registration.conftest import ensure_calendar_known
 
 pytestmark = pytest.mark.e2e

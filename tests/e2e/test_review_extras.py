@@ -24,7 +24,7 @@ def apply_at_nongan(open_nongan_day, settings, tmp_path, monkeypatch):
     """Submits a complete 汽车维修工 application of the demo candidate at 农安县 (services only)."""
     settings.MEDIA_ROOT = tmp_path
     # The 申报表 PDF is another part's job; its task is not what these tests are about.
-    monkeypatch.setattr(services, "_enqueue_form_pdf", lambda application_id: None)
+    monkeypatch.setattr(services.applications, "_enqueue_form_pdf", lambda application_id: None)
     candidate = User.objects.get(username="candidate")
 
     def submit(level, **certificate):

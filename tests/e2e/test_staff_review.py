@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 def submitted_application(demo, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
     # The 申报表 PDF is another part's job; its task is not what this test is about.
-    monkeypatch.setattr(services, "_enqueue_form_pdf", lambda application_id: None)
+    monkeypatch.setattr(services.applications, "_enqueue_form_pdf", lambda application_id: None)
     today = timezone.localdate()
     day = today + datetime.timedelta(days=45)
     for year in {today.year, day.year}:

@@ -201,7 +201,7 @@ def test_cal3_close_registration_task_runs_through_celery(draft):
 
 def test_oth1_dual_certificate_student_applies_for_cancelled_daily_occupation(centers, open_day, form_data):
     from appraisal.models import EligibilityCondition, Occupation, OccupationLevel
-    from registration.forms_candidate import ChooseForm
+    from registration.forms.candidate import ChooseForm
 
     cancelled = Occupation.objects.create(name="测试已取消工种", category="daily", status="cancelled",
                                           cancelled_on=datetime.date(2016, 12, 1), cancelled_by_state_council=True)

@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from appraisal.demo import load_demo
 from appraisal.models import Occupation, ScheduledAppraisalDay, User
-from registration.extra_sessions import (
+from registration.models import ExtraSessionRequest, ExtraSessionStatus
+from registration.selectors import extra_sessions_pending_for_decision as pending_for_decision
+from registration.services.extra_sessions import (
     EXTRA_SESSION_NOTE,
     decide_extra_session,
-    pending_for_decision,
     request_extra_session,
 )
-from registration.models import ExtraSessionRequest, ExtraSessionStatus
 from tests.registration.conftest import ensure_calendar_known
 
 

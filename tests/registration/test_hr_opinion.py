@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisal.models import Role, User
-from registration import opinions, pdf, services
+from registration import pdf, services
 from registration.models import Application, ApplicationTransition, Status
+from registration.services import forms_pdf, opinions
 
 BASE = "/api/registration/applications/"
 OPINION = "同意，按规定办理。"
@@ -303,14 +304,14 @@ def test_reg1_recorded_opinion_is_printed_and_outdates_the_stored_pdf(approved, 
     today = timezone.localdate()
     dated = f"{today.year}年{today.month}月{today.day}日(章)"
     fingerprint = pdf.pdf_name(stored(approved), None)
-    before = pdf.ensure_application_pdf(stored(approved))
+    before = forms_pdf.ensure_application_pdf(stored(approved))
     text = pdf_text(before, tmp_path)
     assert OPINION not in text and text.count(dated) == 1  # only the center's opinion is dated yet
 
     opinions.record_hr_opinion(approved, actor=hr, opinion=OPINION)
     row = stored(approved)
     assert pdf.pdf_name(row, None) != fingerprint  # the fingerprint covers the opinion and its date
-    after = pdf.ensure_application_pdf(row)
+    after = forms_pdf.ensure_application_pdf(row)
     assert after != before
     text = pdf_text(after, tmp_path)
     assert OPINION in text and text.count(dated) == 2  # the center's and the HR bureau's

@@ -16,8 +16,9 @@ from stdnum.cn import ric
 
 from appraisal.demo import DEMO_CANDIDATE, DEMO_PASSWORD
 from appraisal.models import User
-from registration import importing
+from registration import import_sheet
 from registration.models import Application, ApplicationTransition, Status
+from registration.services import imports
 
 OCCUPATION = "汽车维修工"
 
@@ -39,10 +40,10 @@ def row(seq, **overrides):
         "证书等级": "", "所在地区": "",
     }
     values.update(overrides)
-    return [values[h] for h in importing.HEADERS]
+    return [values[h] for h in import_sheet.HEADERS]
 
 
-def xlsx(rows, headers=importing.HEADERS, name="考生.xlsx"):
+def xlsx(rows, headers=import_sheet.HEADERS, name="考生.xlsx"):
     workbook = Workbook()
     sheet = workbook.active
     if headers is not None:
@@ -51,7 +52,7 @@ def xlsx(rows, headers=importing.HEADERS, name="考生.xlsx"):
         sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=importing.XLSX_CONTENT_TYPE)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=import_sheet.XLSX_CONTENT_TYPE)
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def run(staff, day, occupation):
     def call(upload, only_good_rows=False, **kwargs):
         options = {"staff": staff, "occupation": occupation(OCCUPATION), "level": 5, "target": day}
         options.update(kwargs)
-        return importing.import_file(upload, only_good_rows=only_good_rows, **options)
+        return imports.import_file(upload, only_good_rows=only_good_rows, **options)
 
     return call
 
@@ -81,20 +82,20 @@ def test_reg3_template_download_has_chinese_headers_and_explanations(client, sta
     client.force_login(staff)
     response = client.get(reverse("registration:bulk_import_template"))
     assert response.status_code == 200
-    assert response["Content-Type"] == importing.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == import_sheet.XLSX_CONTENT_TYPE
     workbook = load_workbook(io.BytesIO(response.content))
     data, notes = workbook.worksheets
-    assert [c.value for c in data[1]] == list(importing.HEADERS)
+    assert [c.value for c in data[1]] == list(import_sheet.HEADERS)
     assert data.column_dimensions["D"].number_format == "@"  # ID column stays text
     assert notes.title == "填写说明"
-    explained = {r[0]: r[2] for r in notes.iter_rows(min_row=2, values_only=True) if r and r[0] in importing.HEADERS}
-    assert set(explained) == set(importing.HEADERS)
+    explained = {r[0]: r[2] for r in notes.iter_rows(min_row=2, values_only=True) if r and r[0] in import_sheet.HEADERS}
+    assert set(explained) == set(import_sheet.HEADERS)
     assert "本科" in explained["文化程度"]
 
 
 def test_reg3_template_round_trip_imports(run):
     """The downloaded template, filled in, is accepted as is (header names with their notes)."""
-    workbook = load_workbook(io.BytesIO(importing.build_template()))
+    workbook = load_workbook(io.BytesIO(import_sheet.build_template()))
     workbook.worksheets[0].append(row(1))
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -252,8 +253,8 @@ def test_reg3_zip_that_is_not_a_workbook_refused(run):
 
 @pytest.mark.parametrize("headers, rows, message", [
     (None, [], "工作表是空的"),
-    (importing.HEADERS, [], "没有考生数据"),
-    (importing.HEADERS[:-2], [["张三"]], "表头缺少以下列：证书等级、所在地区"),
+    (import_sheet.HEADERS, [], "没有考生数据"),
+    (import_sheet.HEADERS[:-2], [["张三"]], "表头缺少以下列：证书等级、所在地区"),
 ])
 def test_reg3_empty_sheet_or_bad_header_refused(run, headers, rows, message):
     with pytest.raises(ValidationError) as info:
@@ -263,7 +264,7 @@ def test_reg3_empty_sheet_or_bad_header_refused(run, headers, rows, message):
 
 def test_reg3_more_than_5000_rows_refused(run):
     with pytest.raises(ValidationError, match="超过5000行"):
-        run(xlsx([[f"考生{n}"] for n in range(importing.MAX_ROWS + 1)]))
+        run(xlsx([[f"考生{n}"] for n in range(import_sheet.MAX_ROWS + 1)]))
     assert not Application.objects.filter(name="考生1").exists()
 
 
@@ -284,7 +285,7 @@ def test_org7_school_staff_default_affiliation_is_their_school(client, demo_user
     """A school body imports its own students: no 所在地区 means 'student of this school'."""
     staff = demo_user("staff_school")
     day = open_day(centers["school"])
-    result = importing.import_file(
+    result = imports.import_file(
         xlsx([row(1)]), staff=staff, occupation=occupation(OCCUPATION), level=5, target=day
     )
     assert result.saved, result.errors

@@ -19,9 +19,11 @@ from stdnum.cn import ric
 
 from appraisal import pdf as appraisal_pdf
 from appraisal.demo import DEMO_PASSWORD
-from registration import pdf, selectors, services, views_pdf
+from registration import pdf, selectors, services
 from registration.models import Application, MaterialKind
+from registration.services import forms_pdf
 from registration.tasks import render_application_form
+from registration.views import documents
 from tests.registration.conftest import good_file, upload
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -215,7 +217,7 @@ def test_reg1_task_stores_the_pdf_and_a_second_run_replaces_it(draft, media, ins
     draft.form_pdf.close()
 
     # Unchanged: same name, the file is replaced, still exactly one.
-    assert pdf.store_application_pdf(draft.pk) == name
+    assert forms_pdf.store_application_pdf(draft.pk) == name
     assert stored_files(media) == [Path(name).name]
 
     # Changed (even by a queryset update that leaves updated_at alone): a new file replaces the old one.
@@ -229,7 +231,7 @@ def test_reg1_task_stores_the_pdf_and_a_second_run_replaces_it(draft, media, ins
     assert "2026年3月9日(章)" in inspect(draft.form_pdf.read()).text
     draft.form_pdf.close()
 
-    assert pdf.store_application_pdf(10**9) == ""  # vanished application: nothing to do, no error
+    assert forms_pdf.store_application_pdf(10**9) == ""  # vanished application: nothing to do, no error
 
 
 def test_reg1_submitting_prints_the_form_after_commit(complete_draft, candidate, media, inspect,
@@ -277,7 +279,7 @@ def test_reg1_download_requires_login(client, draft):
 
 
 def test_reg1_download_serves_the_stored_pdf_while_up_to_date(client, candidate, draft, media, monkeypatch):
-    stored = pdf.store_application_pdf(draft.pk)
+    stored = forms_pdf.store_application_pdf(draft.pk)
     client.force_login(candidate)
     monkeypatch.setattr(pdf, "render_application_pdf", lambda *a, **k: pytest.fail("re-rendered an up-to-date PDF"))
     url = reverse("registration:application_pdf", args=[draft.pk])
@@ -338,7 +340,7 @@ def test_reg1_the_queue_links_to_a_batch_print_of_exactly_what_it_shows(client, 
 
 
 def test_reg1_batch_pdf_is_capped(client, demo_user, draft, other_draft, monkeypatch):
-    monkeypatch.setattr(views_pdf, "BATCH_LIMIT", 1)
+    monkeypatch.setattr(documents, "BATCH_LIMIT", 1)
     client.force_login(demo_user("staff_nongan"))
     response = client.get(reverse("registration:batch_pdf"), {"status": "draft"})
     assert response.status_code == 400

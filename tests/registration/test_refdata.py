@@ -1,4 +1,4 @@
-"""REG-6 conditions and FEE-1 fees are cached for the submit path (registration/refdata.py); a change
+"""REG-6 conditions and FEE-1 fees are cached for the submit path (registration/reference_cache.py); a change
 made by staff must apply to the very next check and submission, in every worker."""
 
 import datetime
@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from appraisal.models import EligibilityCondition, OccupationLevel
-from registration import refdata, services
+from registration import reference_cache, services
 from registration.management.commands.load_fee_schedule import load_fee_schedule
 from registration.models import FeeSchedule, Status
 
@@ -82,9 +82,9 @@ def test_fee1_the_bulk_fee_loader_is_seen_at_once(draft):
 
 def test_reg6_fee1_a_warm_lookup_reads_no_database(draft, django_assert_num_queries):
     _demo_fee(draft)
-    refdata.for_level(draft.occupation_id, draft.level)
+    reference_cache.for_level(draft.occupation_id, draft.level)
     with django_assert_num_queries(0):
-        reference = refdata.for_level(draft.occupation_id, draft.level)
+        reference = reference_cache.for_level(draft.occupation_id, draft.level)
     assert reference.fees and reference.fee_on(timezone.localdate()) is not None
 
 
@@ -94,16 +94,16 @@ def test_reg6_fee1_a_lost_generation_key_never_serves_old_rows(draft):
     assert services.fee_for(draft.occupation_id, draft.level, today) == Decimal("120")
     # A bulk update sends no signal; losing the generation key (eviction) must still mean fresh rows.
     FeeSchedule.objects.filter(occupation=draft.occupation, level=draft.level).update(amount=Decimal("77"))
-    cache.delete(refdata.GENERATION_KEY)
+    cache.delete(reference_cache.GENERATION_KEY)
     assert services.fee_for(draft.occupation_id, draft.level, today) == Decimal("77")
 
 
 def test_reg6_a_change_moves_the_generation_again_after_commit(draft, django_capture_on_commit_callbacks):
-    start = refdata._generation()
+    start = reference_cache._generation()
     with django_capture_on_commit_callbacks(execute=True):
         EligibilityCondition.objects.create(
             occupation_level=_level_of(draft), requires_professional_title=True, description="测试：需职称"
         )
-        assert refdata._generation() == start + 1
+        assert reference_cache._generation() == start + 1
     # The second move is what keeps out rows another worker cached before the change was committed.
-    assert refdata._generation() == start + 2
+    assert reference_cache._generation() == start + 2

@@ -11,7 +11,7 @@ from django.utils import timezone
 from appraisal.models import RetakeDay
 from registration import services
 from registration.models import Application
-from registration.views_staff import entry_url
+from registration.views.entry import entry_url
 from tests.registration.conftest import ensure_calendar_known
 
 

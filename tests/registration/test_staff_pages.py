@@ -170,10 +170,10 @@ def test_queue_masks_id_numbers_and_shows_the_row_facts(client_for, three_counti
 
 
 def test_queue_paginates_fifty_a_page_keeping_the_filters(client_for, three_counties, monkeypatch):
-    from registration import views_staff
+    from registration.views import review
 
-    assert views_staff.PAGE_SIZE == 50
-    monkeypatch.setattr(views_staff, "PAGE_SIZE", 1)
+    assert review.PAGE_SIZE == 50
+    monkeypatch.setattr(review, "PAGE_SIZE", 1)
     client = client_for("province_admin")
     first = client.get(QUEUE, {"level": 5})
     assert first.context["page"].paginator.num_pages == 3

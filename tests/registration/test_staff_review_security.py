@@ -13,8 +13,9 @@ from appraisal import authority
 from appraisal.demo import DEMO_PASSWORD
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
 from appraisal.models import Role, User
-from registration import exports, importing, services, views_staff
+from registration import exports, import_sheet, services
 from registration.models import Application, MaterialKind, Status
+from registration.views import entry
 
 ENTER = reverse("registration:enter_for_candidate")
 READ_ONLY = ("examiner", "hr_official")
@@ -46,7 +47,7 @@ def make_candidate(seq, name, *, region=None, school=None, usable_password=True)
     if usable_password:
         user.set_password(DEMO_PASSWORD)
     else:
-        user.set_unusable_password()  # as registration/importing.py creates them
+        user.set_unusable_password()  # as registration/services/imports.py creates them
     user.save()
     return user
 
@@ -140,7 +141,7 @@ def test_org8_expired_lookup_sends_the_clerk_back_to_search(login, centers, monk
     yushu = make_candidate(46, "榆树考生", region=centers["yushu"])
     client = login("staff_nongan")
     url = client.get(ENTER, {"id_number": yushu.id_number}).context["found_url"]
-    monkeypatch.setattr(views_staff, "ENTRY_TOKEN_MAX_AGE", -1)
+    monkeypatch.setattr(entry, "ENTRY_TOKEN_MAX_AGE", -1)
     response = client.get(url, follow=True)
     assert response.redirect_chain[-1][0] == ENTER
     assert "请重新按身份证号查找考生" in response.content.decode()
@@ -332,7 +333,7 @@ def test_reg3_import_sheet_tells_to_use_the_reset():
 
     from openpyxl import load_workbook
 
-    notes = load_workbook(BytesIO(importing.build_template()))["填写说明"]
+    notes = load_workbook(BytesIO(import_sheet.build_template()))["填写说明"]
     text = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     assert "重置考生密码" in text and "找回密码" not in text
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from appraisal.models import User
 from registration import services
 from registration.models import ApplicationTransition, Status
 
@@ -116,11 +117,10 @@ def test_reg1_overlong_opinion_refused_and_nothing_saved(submitted, demo_user):
 
 
 def test_reg5_signup_race_gives_the_chinese_message(db, centers, monkeypatch):
-    from appraisal.models import User
 
     User.objects.create(username="11010519491231002X", id_number="11010519491231002X", full_name="先注册")
     # The other tab checked before this one saved: the database constraint answers.
-    monkeypatch.setattr(services.User.objects, "filter", lambda *a, **k: services.User.objects.none())
+    monkeypatch.setattr(User.objects, "filter", lambda *a, **k: User.objects.none())
     with pytest.raises(ValidationError, match="已注册"):
         services.register_candidate(full_name="后注册", id_number="11010519491231002X", phone="13800000001",
                                     password="Another-pass-2017", region=centers["nongan"])
@@ -133,3 +133,16 @@ def test_reg6_level5_condition_asking_a_lower_certificate_does_not_crash(draft):
                                         occupation_level__level=5).update(requires_lower_level_certificate=True)
     results = {r["check"] for r in services.check_eligibility(draft)}
     assert "lower_certificate" not in results
+
+
+def test_a_withdrawal_guard_refuses_with_its_reason(submitted, candidate, monkeypatch):
+    # A later app (certificates) registers here; the test registers its own guard for a moment.
+    from appraisal import extensions
+
+    guards = extensions.APPLICATION_WITHDRAWAL_GUARDS
+    monkeypatch.setattr(guards, "_implementations", [lambda application: "已发证的申报不能撤回。"])
+    with pytest.raises(ValidationError, match="已发证的申报不能撤回。"):
+        services.withdraw_application(submitted, actor=candidate)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+    assert not ApplicationTransition.objects.filter(application=submitted, to_status=Status.WITHDRAWN).exists()

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from appraisal.models import OccupationLevel
-from registration import refdata
+from registration import reference_cache
 from registration.models import FeeSchedule
 
 DOCUMENT = "吉省价收字〔2001〕24号"
@@ -36,7 +36,7 @@ def load_fee_schedule(*, effective_from=EFFECTIVE_FROM) -> int:
         if (occupation_id, level) not in existing
     ]
     FeeSchedule.objects.bulk_create(missing)
-    refdata.forget()  # bulk_create sends no signals
+    reference_cache.forget()  # bulk_create sends no signals
     return len(missing)
 
 

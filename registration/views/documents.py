@@ -1,11 +1,13 @@
-"""申报表 PDF downloads (REG-1): one form for its candidate or staff in scope, and batch printing
-of the review queue for staff. Scope comes from the selectors only (ORG-8)."""
+"""Files for download, each only for those who may read it (ORG-8): an uploaded material, one
+申报表 PDF (REG-1), and the batch print of the review queue for staff."""
+
+from __future__ import annotations
 
 import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +16,17 @@ from django.views.decorators.http import require_GET
 from appraisal.idnumbers import sees_full_id_numbers
 from appraisal.models import Role
 from registration import selectors
-from registration.forms_staff import QueueFilterForm
+from registration.forms.review import QueueFilterForm
+from registration.materials import CONTENT_TYPES
 from registration.models import Application
-from registration.pdf import ensure_application_pdf, print_application_forms
+from registration.services import forms_pdf
+from registration.views.common import (
+    application_or_404,
+    material_or_404,
+)
 
 BATCH_LIMIT = 1000
+EXTENSIONS_BY_TYPE = {value: key for key, value in CONTENT_TYPES.items()}  # image/jpeg -> jpeg
 
 
 def _pdf_response(stream, filename):
@@ -36,8 +44,8 @@ def application_pdf(request, pk):
     administrators in scope; examiners and HR officials get 403."""
     if request.user.role != Role.CANDIDATE and not sees_full_id_numbers(request.user):
         raise PermissionDenied(_("申报表载有完整身份证号，仅限考生本人和鉴定机构工作人员下载。"))
-    application = selectors.application_for(request.user, pk)
-    name = ensure_application_pdf(application)
+    application = application_or_404(request.user, pk)
+    name = forms_pdf.ensure_application_pdf(application)
     storage = Application._meta.get_field("form_pdf").storage
     return _pdf_response(storage.open(name, "rb"), f"申报表-{application.name}-{application.pk}.pdf")
 
@@ -70,6 +78,28 @@ def batch_pdf(request):
             % {"total": total, "limit": BATCH_LIMIT},
             400,
         )
-    content = print_application_forms(applications)
+    content = forms_pdf.print_application_forms(applications)
     filename = f"申报表-批量-{timezone.localdate():%Y%m%d}-{len(applications)}份.pdf"
     return _pdf_response(io.BytesIO(content), filename)
+
+
+# --- The permission-checked file viewer -----------------------------------------------------
+
+
+@login_required
+def material_file(request, pk):
+    """An uploaded file, only for the candidate themself and for center staff and province
+    administrators who may see its application (404 otherwise, so a guessed number reveals nothing;
+    examiners and HR officials never open ID-card copies or other files); shown inline, never
+    sniffed, never cached by shared caches."""
+    if request.user.role != Role.CANDIDATE and not sees_full_id_numbers(request.user):
+        raise Http404(_("文件不存在或您无权查看。"))
+    material = material_or_404(request.user, pk)
+    extension = EXTENSIONS_BY_TYPE.get(material.content_type, "bin")
+    response = FileResponse(
+        material.file.open("rb"), content_type=material.content_type, as_attachment=False,
+        filename=f"{material.kind}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -17,13 +17,13 @@ from appraisal.demo import load_demo
 from appraisal.models import Center, Occupation, Role, ScheduledAppraisalDay, User
 from appraisal.services import schedule_appraisal_day
 from appraisal.workdays import registration_deadline
-from registration.extra_sessions import (
+from registration.models import ExtraSessionRequest, ExtraSessionStatus
+from registration.selectors import extra_sessions_pending_for_decision as pending_for_decision
+from registration.services.extra_sessions import (
     can_decide,
     decide_extra_session,
-    pending_for_decision,
     request_extra_session,
 )
-from registration.models import ExtraSessionRequest, ExtraSessionStatus
 from tests.registration.conftest import ensure_calendar_known
 
 

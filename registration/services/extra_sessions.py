@@ -20,18 +20,16 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal import authority
-from appraisal.models import Center, CenterKind, Occupation, Role, ScheduledAppraisalDay
+from appraisal import authority, gates
+from appraisal.models import Center, CenterKind, Occupation, ScheduledAppraisalDay
 from appraisal.services import schedule_appraisal_day
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, registration_deadline
 from registration.models import ExtraSessionRequest, ExtraSessionStatus
 
 EXTRA_SESSION_NOTE = "增加鉴定场次"
-DECIDER_ROLES = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)
 # ExtraSessionRequest carries no extension of the registration deadline, and the day an approval
 # schedules has none either: the plain CAL-3 deadline applies to both checks.
 EXTRA_SESSION_EXTENSION_DAYS = 0
@@ -50,19 +48,6 @@ def registration_closed_message(deadline: datetime.date, *, approving: bool = Fa
 def _require_manager(actor, center: Center):
     if not actor.is_authenticated or not authority.can_manage_center(actor, center):
         raise PermissionDenied(_("您无权代表%(center)s申请增加鉴定场次。") % {"center": center.name})
-
-
-def requesting_centers(actor) -> QuerySet[Center]:
-    """The centers the actor may request extra sessions for: those they manage that hold daily
-    appraisals and have an upper level (the province schedules its own days directly)."""
-    if not actor.is_authenticated or actor.role not in DECIDER_ROLES:
-        return Center.objects.none()
-    return (
-        authority.visible_centers(actor)
-        .filter(is_active=True, parent__isnull=False)
-        .exclude(kind__in=[CenterKind.PROVINCE, CenterKind.AFFILIATED_UNIT])
-        .order_by("division_code", "name")
-    )
 
 
 @transaction.atomic
@@ -130,7 +115,7 @@ def can_decide(actor, request: ExtraSessionRequest) -> bool:
     """The upper level only (authority.can_decide_for: staff who can manage the requesting center's
     parent, never staff of the requesting center itself), and four eyes: never the requester, even
     when city staff asked on behalf of one of their counties."""
-    if not actor.is_authenticated or actor.role not in DECIDER_ROLES:
+    if not gates.has_role(actor, gates.CLERKS):
         return False
     if request.requested_by_id == actor.pk:
         return False
@@ -188,9 +173,6 @@ def decide_extra_session(
     return locked
 
 
-# --- Reads ------------------------------------------------------------------------------------
-
-
 def with_registration_deadlines(requests, *, today: datetime.date | None = None) -> list[ExtraSessionRequest]:
     """For the pages: each request gets `registration_deadline` (None when the day's calendar year
     is not maintained) and `registration_closed` (an approval would be refused)."""
@@ -205,29 +187,3 @@ def with_registration_deadlines(requests, *, today: datetime.date | None = None)
             item.registration_deadline = None
         item.registration_closed = item.registration_deadline is not None and today > item.registration_deadline
     return items
-
-
-def requests_for(user) -> QuerySet[ExtraSessionRequest]:
-    """Requests of the centers in the user's scope (their own and those below)."""
-    return authority.scope_queryset(
-        user,
-        ExtraSessionRequest.objects.select_related("center", "occupation", "requested_by", "decided_by",
-                                                   "scheduled_day__occupation"),
-        "center",
-    ).order_by("-requested_at", "-pk")
-
-
-def pending_for_decision(user) -> QuerySet[ExtraSessionRequest]:
-    """Pending requests the user may decide: those whose center's parent the user can manage,
-    never the user's own requests (four eyes)."""
-    if not user.is_authenticated or user.role not in DECIDER_ROLES:
-        return ExtraSessionRequest.objects.none()
-    queryset = ExtraSessionRequest.objects.filter(status=ExtraSessionStatus.PENDING).select_related(
-        "center__parent", "occupation", "requested_by"
-    )
-    return (
-        authority.scope_queryset(user, queryset, "center__parent")
-        .exclude(center_id=user.center_id)
-        .exclude(requested_by=user)
-        .order_by("day", "pk")
-    )

@@ -10,29 +10,32 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appraisal import idnumbers
 from appraisal.decorators import post_or_back_to
+from appraisal.errors import add_service_errors
+from appraisal.gates import CANDIDATES, role_required
 from appraisal.models import Level, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal
 from appraisal.workdays import CalendarUnknown
 from registration import selectors, services
-from registration.forms_candidate import ApplicationForm, ChooseForm, MaterialUploadForm, SignupForm
-from registration.models import LIVE_STATUSES, ApplicationTransition, MaterialKind, Status
+from registration.forms.candidate import ApplicationForm, ChooseForm, MaterialUploadForm, SignupForm
+from registration.models import MaterialKind, Status
+from registration.views.common import (
+    application_or_404,
+)
 
 TARGET_KINDS = {"unified": UnifiedAppraisal, "day": ScheduledAppraisalDay, "retake": RetakeDay}
 IMAGE_TYPES = "image/jpeg,image/png"
 FILE_TYPES = "image/jpeg,image/png,application/pdf"
 
 
-def _candidate_required(user):
-    if user.role != Role.CANDIDATE:
-        raise PermissionDenied(_("此页面仅限考生使用；工作人员请使用审核页面。"))
+CANDIDATE_PAGE_REFUSAL = gettext_lazy("此页面仅限考生使用；工作人员请使用审核页面。")
 
 
 def _reverse_or_none(name, *args):
@@ -41,17 +44,6 @@ def _reverse_or_none(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def _add_errors(form, exc: ValidationError, aliases=None):
-    """Show a service's ValidationError on the form: per field where it names one, else on top."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            field = aliases.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def target_key(target) -> str:
@@ -65,11 +57,8 @@ def _already_applied(user, occupation, level, retake) -> dict[str, int]:
     """REG-5 on step one: the options (by target key) the candidate already holds a live
     application for, with that application's id; the service refuses them again on saving.
     A retake is once per occupation, whatever the day (the model's constraints say the same)."""
-    live = selectors.applications_for(user).filter(
-        occupation=occupation, status__in=[s.value for s in LIVE_STATUSES]
-    ).select_related(None).only("id", "level", "is_retake", "unified_appraisal_id", "scheduled_day_id", "retake_day_id")
     taken = {}
-    for application in live:
+    for application in selectors.live_applications_for_occupation(user, occupation):
         if retake and application.is_retake:
             taken["retake"] = application.pk
         elif not retake and not application.is_retake and application.level == level:
@@ -101,7 +90,7 @@ def signup(request):
         try:
             user = services.register_candidate(**form.service_kwargs())
         except ValidationError as exc:
-            _add_errors(form, exc, aliases={"username": "id_number"})
+            add_service_errors(form, exc, aliases={"username": "id_number"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("注册成功。今后请用身份证号登录。"))
@@ -112,14 +101,9 @@ def signup(request):
 # --- 我的申报 --------------------------------------------------------------------------------
 
 
-@login_required
+@role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def my_applications(request):
-    _candidate_required(request.user)
-    applications = list(
-        selectors.applications_for(request.user).prefetch_related(
-            Prefetch("transitions", queryset=ApplicationTransition.objects.order_by("at", "id"))
-        )
-    )
+    applications = list(selectors.applications_with_history(request.user))
     for application in applications:
         application.latest_reason = ""
         if application.status in (Status.RETURNED, Status.REJECTED):
@@ -131,12 +115,39 @@ def my_applications(request):
 # --- A new application: choose, then fill in the form ------------------------------------------
 
 
-@login_required
+def _option_rows(user, choice, occupation, level, retake) -> list[dict]:
+    """Step one's open appraisals as the page lists them, each with the candidate's live
+    application for it, if any."""
+    taken = _already_applied(user, occupation, level, retake)
+    return [
+        {"key": target_key(target), "target": target, "center": center, "window": window,
+         "date": getattr(target, "day", None) or getattr(target, "first_day", None),
+         "is_day": isinstance(target, ScheduledAppraisalDay),
+         "applied": taken.get("retake") if retake else taken.get(target_key(target))}
+        for target, center, window in choice.options
+    ]
+
+
+def _application_form(request, target, retake) -> ApplicationForm:
+    """Step two's REG-1 form, filled from the account; a retake says which year's failures it takes."""
+    user = request.user
+    initial = {"name": user.full_name, "phone": user.phone, "employer_name": user.employer_name,
+               **_identity_initial(user.id_number)}
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None, initial=initial, retake=retake, id_number=user.id_number
+    )
+    if isinstance(target, RetakeDay):
+        form.fields["retake_original_year"].help_text = _(
+            "补考仅限%(year)d年参加鉴定成绩不合格的考生。"
+        ) % {"year": target.failed_in_year}
+    return form
+
+
+@role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def apply(request):
     """Step one (GET occupation, level, retake): the responsible center and why, and the open
     appraisals. Step two (with `target`): the REG-1 form, POSTed to create the draft."""
     user = request.user
-    _candidate_required(user)
     data = request.POST if request.method == "POST" else request.GET
     choose = ChooseForm(data if "occupation" in data else None, candidate=request.user)
     context = {"choose": choose, "choice": None, "refusal": None, "target": None, "form": None, "options": []}
@@ -149,20 +160,13 @@ def apply(request):
         choice = services.candidate_choice(user, occupation, level, retake=retake, today=today)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
-            _add_errors(choose, exc)
+            add_service_errors(choose, exc)
         else:
             context["refusal"] = "；".join(exc.messages)
         return render(request, "registration/candidate/apply.html", context, status=400)
     context["choice"] = choice
     context["level_label"] = Level(level).label
-    taken = _already_applied(user, occupation, level, retake)
-    context["options"] = [
-        {"key": target_key(target), "target": target, "center": center, "window": window,
-         "date": getattr(target, "day", None) or getattr(target, "first_day", None),
-         "is_day": isinstance(target, ScheduledAppraisalDay),
-         "applied": taken.get("retake") if retake else taken.get(target_key(target))}
-        for target, center, window in choice.options
-    ]
+    context["options"] = _option_rows(user, choice, occupation, level, retake)
     key = data.get("target")
     if not key:
         return render(request, "registration/candidate/apply.html", context)
@@ -180,16 +184,7 @@ def apply(request):
         context["applied_url"] = reverse("registration:application_detail", args=[picked["applied"]])
         return render(request, "registration/candidate/apply.html", context, status=400)
     context["target"] = picked
-    initial = {"name": user.full_name, "phone": user.phone, "employer_name": user.employer_name,
-               **_identity_initial(user.id_number)}
-    form = ApplicationForm(
-        request.POST if request.method == "POST" else None, initial=initial, retake=retake, id_number=user.id_number
-    )
-    context["form"] = form
-    if isinstance(picked["target"], RetakeDay):
-        form.fields["retake_original_year"].help_text = _(
-            "补考仅限%(year)d年参加鉴定成绩不合格的考生。"
-        ) % {"year": picked["target"].failed_in_year}
+    form = context["form"] = _application_form(request, picked["target"], retake)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.create_application(
@@ -197,7 +192,7 @@ def apply(request):
                 today=today, id_number=user.id_number, **form.service_fields(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("申报已保存为草稿。请上传材料后提交。"))
             return redirect("registration:application_detail", application.pk)
@@ -254,18 +249,16 @@ def _detail_context(request, application, upload_errors=None):
     }
 
 
-@login_required
+@role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def application_detail(request, pk):
-    _candidate_required(request.user)
-    application = selectors.application_for(request.user, pk)
+    application = application_or_404(request.user, pk)
     return render(request, "registration/candidate/detail.html", _detail_context(request, application))
 
 
-@login_required
+@role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def application_edit(request, pk):
     user = request.user
-    _candidate_required(user)
-    application = selectors.application_for(user, pk)
+    application = application_or_404(user, pk)
     if not application.is_editable:
         messages.error(
             request, _("申报当前状态为“%(status)s”，不能修改。") % {"status": application.get_status_display()}
@@ -279,7 +272,7 @@ def application_edit(request, pk):
         try:
             services.update_application(application, actor=user, **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("申报表已保存。"))
             return redirect("registration:application_detail", application.pk)
@@ -291,11 +284,11 @@ def application_edit(request, pk):
 
 @login_required
 @post_or_back_to("registration:application_detail")
+@role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def material_upload(request, pk):
     """REG-2: one file per material kind, checked by content, size and dimensions in the service."""
     user = request.user
-    _candidate_required(user)
-    application = selectors.application_for(user, pk)
+    application = application_or_404(user, pk)
     form = MaterialUploadForm(request.POST, request.FILES)
     kind = request.POST.get("kind", "")
     errors = []
@@ -310,7 +303,7 @@ def material_upload(request, pk):
     if not errors:
         messages.success(request, _("已上传：%(label)s。") % {"label": MaterialKind(kind).label})
         return redirect(reverse("registration:application_detail", args=[application.pk]) + "#materials")
-    application = selectors.application_for(user, pk)
+    application = application_or_404(user, pk)
     context = _detail_context(request, application, upload_errors={kind: errors})
     # On a phone the page is long: the reason goes on top (like a message) and in the material's
     # block, where the form's #material-<kind> anchor lands, with its file input focused.
@@ -324,10 +317,10 @@ def material_upload(request, pk):
 
 @login_required
 @post_or_back_to("registration:application_detail")
+@role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def submit(request, pk):
     user = request.user
-    _candidate_required(user)
-    application = selectors.application_for(user, pk)
+    application = application_or_404(user, pk)
     try:
         services.submit_application(application, actor=user)
     except ValidationError as exc:
@@ -339,10 +332,10 @@ def submit(request, pk):
 
 @login_required
 @post_or_back_to("registration:application_detail")
+@role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def withdraw(request, pk):
     user = request.user
-    _candidate_required(user)
-    application = selectors.application_for(user, pk)
+    application = application_or_404(user, pk)
     try:
         services.withdraw_application(application, actor=user, reason=request.POST.get("reason", "")[:500])
     except ValidationError as exc:

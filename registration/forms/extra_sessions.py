@@ -1,47 +1,11 @@
-"""Forms of the bulk pages: import upload (REG-3), extra-session request and decision (CAL-6).
-Validation of content lives in the services; the forms only shape the input."""
+"""Forms of extra appraisal sessions (CAL-6): the request and the decision; services.extra_sessions
+applies every rule."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import Level, Occupation, OccupationStatus
-from registration import extra_sessions, importing
-
-
-class ImportForm(forms.Form):
-    occupation = forms.ModelChoiceField(
-        label=_("申报职业"),
-        queryset=Occupation.objects.filter(status=OccupationStatus.ACTIVE).order_by("category", "code", "name"),
-        error_messages={"required": _("请选择申报职业。"), "invalid_choice": _("请选择有效的职业。")},
-    )
-    level = forms.TypedChoiceField(
-        label=_("申报等级"), coerce=int, choices=Level.choices,
-        error_messages={"required": _("请选择申报等级。"), "invalid_choice": _("请选择有效的等级。")},
-    )
-    target = forms.ChoiceField(
-        label=_("鉴定场次"), error_messages={"required": _("请选择鉴定场次。"),
-                                           "invalid_choice": _("请选择报名尚未截止、且在您管辖范围内的鉴定场次。")},
-    )
-    file = forms.FileField(
-        label=_("报名信息表（.xlsx）"), error_messages={"required": _("请选择要上传的文件。"),
-                                                     "empty": _("上传的文件是空的。")},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-    only_good_rows = forms.BooleanField(
-        label=_("只导入正确的行（有错误的行不导入）"), required=False,
-    )
-
-    def __init__(self, *args, staff, today=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.options = {o.key: o for o in importing.import_targets(staff, today=today)}
-        self.fields["target"].choices = [("", "——请选择——")] + [(k, o.label) for k, o in self.options.items()]
-
-    def clean(self):
-        cleaned = super().clean()
-        key = cleaned.get("target")
-        if key:
-            cleaned["appraisal"] = self.options[key].target
-        return cleaned
+from appraisal.models import Occupation, OccupationStatus
+from registration import selectors
 
 
 class ExtraSessionRequestForm(forms.Form):
@@ -70,7 +34,7 @@ class ExtraSessionRequestForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["center"].queryset = extra_sessions.requesting_centers(actor)
+        self.fields["center"].queryset = selectors.requesting_centers(actor)
         if actor.center_id and not self.is_bound:
             self.fields["center"].initial = actor.center_id
 

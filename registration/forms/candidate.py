@@ -1,5 +1,5 @@
 """Forms of the candidate's pages: sign-up, the choice of what to apply for, the REG-1 form and an
-upload. They check the shape of the input only; every rule lives in registration/services.py."""
+upload. They check the shape of the input only; every rule lives in registration.services."""
 
 from __future__ import annotations
 

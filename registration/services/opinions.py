@@ -2,7 +2,7 @@
 written by an HR official (人社部门工作人员) whose scope covers the application's center (ORG-8).
 
 The center's own opinion (职业技能鉴定中心意见) is written when the application is approved
-(services.approve_application). Scope comes from the authority engine only.
+(services.review.approve_application). Scope comes from the authority engine only.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal import authority
-from appraisal.models import Role, User
+from appraisal import authority, gates
+from appraisal.models import User
 from registration.models import Application, Status
 
 HR_OPINION_MAX_LENGTH = Application._meta.get_field("hr_opinion").max_length
@@ -21,7 +21,7 @@ HR_OPINION_MAX_LENGTH = Application._meta.get_field("hr_opinion").max_length
 
 def _is_hr_official_for(user, application: Application) -> bool:
     """An HR official whose scope (the authority engine's) holds the application's center."""
-    if user is None or not user.is_authenticated or user.role != Role.HR_OFFICIAL:
+    if not gates.has_role(user, gates.HR_OFFICIALS):
         return False
     return authority.can_see_center(user, application.center)
 
@@ -40,9 +40,9 @@ def record_hr_opinion(application: Application, *, actor: User, opinion: str) ->
     wrote it: a second opinion replaces the first (the official edits it on purpose), and the
     same text sent again changes nothing, so the first date and writer stand. The opinion is no
     change of status, so it writes no ApplicationTransition. The stored PDF is fingerprinted on
-    the printed fields (registration.pdf), so the next download prints the new opinion."""
+    the printed fields (registration.pdf.pdf_name), so the next download prints the new opinion."""
     locked = Application.objects.select_for_update(of=("self",)).select_related("center").get(pk=application.pk)
-    if actor is None or not actor.is_authenticated or actor.role != Role.HR_OFFICIAL:
+    if not gates.has_role(actor, gates.HR_OFFICIALS):
         raise PermissionDenied(_("只有人力资源社会保障行政部门工作人员可以填写人社部门意见。"))
     if not _is_hr_official_for(actor, locked):
         raise PermissionDenied(_("该申报不在您的管辖范围内。"))

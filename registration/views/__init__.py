@@ -1,0 +1,1 @@
+"""The pages of registration, a module per area (urls.py lists them)."""

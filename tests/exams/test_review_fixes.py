@@ -15,7 +15,7 @@ from django.utils import timezone
 from appraisal import authority
 from appraisal.demo import DEMO_PASSWORD, load_demo
 from appraisal.models import Center, Occupation, Role, ScheduledAppraisalDay, User
-from exams import scoring, services
+from exams import marking, services
 from exams.models import (
     DisciplineIncident,
     ExaminerQualification,
@@ -75,13 +75,13 @@ def test_exam11_disqualified_candidate_gets_no_score_by_hand_or_import(session, 
         services.enter_score(application=seated[0], subject=Subject.THEORY, value=80, actor=staff)
     seats = {s.application_id: s for s in SeatAssignment.objects.filter(session=session)}
     rows = [(seats[a.pk].ticket_number, a.name, 80, 80) for a in seated]
-    report = scoring.import_scores(session, xlsx(rows), examiner)
+    report = services.import_scores(session, xlsx(rows), examiner)
     assert not report.saved and [p.row for p in report.errors] == [2]
     assert "取消本次鉴定资格" in report.errors[0].message
     assert not Score.objects.exists()
     # Without the disqualified candidate's scores the file goes in; nothing is missing for them.
     rows[0] = (rows[0][0], rows[0][1], None, None)
-    assert scoring.import_scores(session, xlsx(rows), examiner).saved
+    assert services.import_scores(session, xlsx(rows), examiner).saved
     assert services.missing_scores(session) == []
 
 
@@ -118,7 +118,7 @@ def test_exam11_measures_after_scoring_void_the_outcome_and_the_kept_passes(sess
     assert kept(seated[1]) == set()  # a disqualified appraisal keeps no pass
     assert services.application_outcome(seated[2]) == "qualified"  # a warning voids nothing
     assert kept(seated[2]) == {Subject.THEORY, Subject.SKILL}
-    batched = services.retained_passes_by_candidate([a.candidate_id for a in seated], occupation, level, later)
+    batched = marking.retained_passes_by_candidate([a.candidate_id for a in seated], occupation, level, later)
     assert batched == {seated[0].candidate_id: {Subject.THEORY},
                        seated[2].candidate_id: {Subject.THEORY, Subject.SKILL}}
 
@@ -372,7 +372,7 @@ def test_exam5_api_refuses_an_examiner_of_another_county(client, session, center
 
 
 def test_exam5_form_offers_only_examiners_of_the_center_or_above(session, centers, demo_user, examiner):
-    from exams.forms_sessions import examiners_for_session
+    from exams.selectors import examiners_for_session
 
     outsider = qualified_examiner("kp_gzl", centers["gongzhuling"], session.occupation)
     own = qualified_examiner("kp_na", centers["nongan"], session.occupation)

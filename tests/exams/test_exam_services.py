@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from appraisal import extensions
 from appraisal.models import Occupation, RetakeDay, ScheduledAppraisalDay, UnifiedAppraisal
 from exams import selectors, services
 from exams.models import (
@@ -211,6 +212,32 @@ def test_exam6_correction_after_publication_needs_the_upper_level(seated, sessio
     score.refresh_from_db()
     assert score.value == Decimal("75.0")
     assert score.changes.last().changed_by == demo_user("staff_changchun")
+
+
+def test_exam6_score_change_guard_refuses_a_correction_with_its_reason(seated, session, examiner, demo_user,
+                                                                       monkeypatch):
+    """A later app (certificates) may forbid correcting a published score: both requesting and
+    approving a correction are refused with the guard's reason."""
+    staff = demo_user("staff_nongan")
+    _score_all(seated, examiner)
+    services.publish_session(session=session, actor=staff)
+    score = Score.objects.get(application=seated[0], subject=Subject.THEORY)
+    request = services.request_score_correction(score=score, new_value="75", reason="合分错误", actor=staff)
+    guarded = {seated[0].pk}
+    monkeypatch.setattr(extensions.SCORE_CHANGE_GUARDS, "_implementations", [
+        lambda application: "该考生已领取证书，请先注销证书。" if application.pk in guarded else None,
+    ])
+    with pytest.raises(ValidationError, match="请先注销证书"):
+        services.request_score_correction(score=score, new_value="80", reason="再次更正", actor=staff)
+    with pytest.raises(ValidationError, match="请先注销证书"):
+        services.decide_score_correction(request=request, approve=True, reason="同意",
+                                         actor=demo_user("staff_changchun"))
+    score.refresh_from_db()
+    assert score.value == Decimal("70.0")
+    guarded.clear()  # without the guard's reason the correction goes through
+    services.decide_score_correction(request=request, approve=True, reason="同意", actor=demo_user("staff_changchun"))
+    score.refresh_from_db()
+    assert score.value == Decimal("75.0")
 
 
 def test_exam7_overdue_alert_raised_once_after_15_working_days(session, demo_user):

@@ -43,11 +43,16 @@ def compose_paper(*, session: ExamSession, subject: str, copies: int, code: str,
                          else PaperSource.PROVINCE)
 
 
-def _create_paper(*, session, subject, copies, code, actor, source, request=None) -> Paper:
+def _check_order(session, subject, copies) -> None:
+    """A paper or a request names a subject of the session's level and a positive number of copies."""
     if subject not in subjects_for_level(session.level):
         raise ValidationError({"subject": [_("本场次没有该科目。")]})
     if not isinstance(copies, int) or copies < 1:
         raise ValidationError({"copies": [_("份数必须是正整数。")]})
+
+
+def _create_paper(*, session, subject, copies, code, actor, source, request=None) -> Paper:
+    _check_order(session, subject, copies)
     try:
         with transaction.atomic():
             paper = Paper.objects.create(session=session, subject=subject, source=source, code=code.strip(),
@@ -64,10 +69,7 @@ def request_papers(*, session: ExamSession, subject: str, copies: int, actor) ->
     require_manager(actor, session.center)
     if composes_own_papers(session.center):
         raise ValidationError(_("%(center)s可自行抽题组卷，无需向省鉴定中心申请。") % {"center": session.center.name})
-    if subject not in subjects_for_level(session.level):
-        raise ValidationError({"subject": [_("本场次没有该科目。")]})
-    if not isinstance(copies, int) or copies < 1:
-        raise ValidationError({"copies": [_("份数必须是正整数。")]})
+    _check_order(session, subject, copies)
     try:
         with transaction.atomic():
             return PaperRequest.objects.create(center=session.center, session=session, subject=subject,

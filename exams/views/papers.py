@@ -91,6 +91,20 @@ def _session_page(request, session, *, forms=None, status=200):
     return render(request, "exams/papers/session.html", context, status=status)
 
 
+def _submit(request, session, form, key, write, done, *, anchor=""):
+    """Post one form of the session's page: `write(cleaned data)` through a service and back to the
+    page with `done(result)`, or the page again with the service's refusal on the form (400)."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done(result))
+            return redirect(reverse("exams:session_papers", args=[session.pk]) + anchor)
+    return _session_page(request, session, forms={key: form}, status=400)
+
+
 @login_required
 @require_GET
 def session_papers(request, pk):
@@ -104,16 +118,10 @@ def paper_compose(request, pk):
     """EXAM-9: a center of a sub-bank region (or the province) composes a paper for a subject."""
     session = _session(request, pk)
     form = ComposeForm(request.POST, session=session, prefix="paper")
-    if form.is_valid():
-        try:
-            paper = services.compose_paper(session=session, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已组卷：%(code)s（%(subject)s，%(n)d份），已记入保密交接记录。")
-                             % {"code": paper.code, "subject": paper.get_subject_display(), "n": paper.copies})
-            return redirect("exams:session_papers", session.pk)
-    return _session_page(request, session, forms={"paper": form}, status=400)
+    return _submit(request, session, form, "paper",
+                   lambda data: services.compose_paper(session=session, actor=request.user, **data),
+                   lambda paper: _("已组卷：%(code)s（%(subject)s，%(n)d份），已记入保密交接记录。")
+                   % {"code": paper.code, "subject": paper.get_subject_display(), "n": paper.copies})
 
 
 @login_required
@@ -122,15 +130,9 @@ def paper_request(request, pk):
     """EXAM-9: a center without a sub-bank requests a paper from the province center."""
     session = _session(request, pk)
     form = PaperRequestForm(request.POST, session=session, prefix="paper")
-    if form.is_valid():
-        try:
-            services.request_papers(session=session, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已向省职业技能鉴定中心申请试卷。"))
-            return redirect("exams:session_papers", session.pk)
-    return _session_page(request, session, forms={"paper": form}, status=400)
+    return _submit(request, session, form, "paper",
+                   lambda data: services.request_papers(session=session, actor=request.user, **data),
+                   lambda _request: _("已向省职业技能鉴定中心申请试卷。"))
 
 
 @login_required
@@ -139,15 +141,9 @@ def supervision_add(request, pk):
     """EXAM-11: an on-site supervisor or remote video monitoring of the session."""
     session = _session(request, pk)
     form = SupervisionForm(request.POST, prefix="sup")
-    if form.is_valid():
-        try:
-            services.record_supervision(session=session, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已记录督导情况。"))
-            return redirect(reverse("exams:session_papers", args=[session.pk]) + "#supervision")
-    return _session_page(request, session, forms={"supervision": form}, status=400)
+    return _submit(request, session, form, "supervision",
+                   lambda data: services.record_supervision(session=session, actor=request.user, **data),
+                   lambda _supervision: _("已记录督导情况。"), anchor="#supervision")
 
 
 @login_required

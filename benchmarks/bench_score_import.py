@@ -1,5 +1,5 @@
 """Benchmark of the Excel score import (EXAM-6): one session with N seated candidates (default 5,000),
-an .xlsx of N rows with two subjects each, timed through exams.scoring.import_scores, beside a floor
+an .xlsx of N rows with two subjects each, timed through exams.services.import_scores, beside a floor
 measured in the same run: bulk_create of the same 2×N Score rows alone (no file, no checks, no audit).
 
     .venv/bin/python benchmarks/bench_score_import.py [--rows 5000] [--runs 3] [--json PATH]
@@ -109,8 +109,9 @@ def main():
     args = parser.parse_args()
 
     from appraisal.demo import load_demo
-    from exams import scoring
+    from exams import services
     from exams.models import Score
+    from exams.services import score_import
 
     config = setup_databases(verbosity=0, interactive=False)
     try:
@@ -124,10 +125,10 @@ def main():
             scores = [Score(application=seat.application, session=session, subject=subject, value=70,
                             passed=True, entered_by=examiner)
                       for seat in seats for subject in ("theory", "skill")]
-            Score.objects.bulk_create(scores, batch_size=scoring.BATCH)
+            Score.objects.bulk_create(scores, batch_size=score_import.BATCH)
 
         def run_import():
-            report = scoring.import_scores(session, SimpleUploadedFile("scores.xlsx", content), examiner)
+            report = services.import_scores(session, SimpleUploadedFile("scores.xlsx", content), examiner)
             assert report.saved and report.created == 2 * args.rows, report.errors[:3]
             return report
 

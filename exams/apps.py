@@ -11,7 +11,8 @@ class ExamsConfig(AppConfig):
         # extension points: a seated candidate stays paid (FEE-1), and the 申报表 shows the
         # published scores in its 鉴定成绩 cells (REG-1).
         from appraisal import extensions
-        from exams.services import published_scores_for_forms, seated_guard
+        from exams.services.scores import published_scores_for_forms
+        from exams.services.seating import seated_guard
 
         extensions.PAYMENT_WITHDRAWAL_GUARDS.register(seated_guard)
         extensions.APPLICATION_FORM_CELLS.register(published_scores_for_forms)

@@ -41,6 +41,8 @@ def subjects_for_level(level) -> list[str]:
 class Site(models.Model):
     """An exam site (考点) of a center (EXAM-4)."""
 
+    not_found_message = _("考点不存在或您无权查看。")  # the API's 404 (appraisal.errors)
+
     center = models.ForeignKey(Center, verbose_name=_("鉴定机构"), on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(_("考点名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200)
@@ -84,6 +86,8 @@ class SessionStatus(models.TextChoices):
 
 class ExamSession(models.Model):
     """One occupation and level examined at one site on one appraisal (unified, scheduled, extra or retake)."""
+
+    not_found_message = _("场次不存在或您无权查看。")  # the API's 404 (appraisal.errors)
 
     center = models.ForeignKey(Center, verbose_name=_("鉴定机构"), on_delete=models.PROTECT, related_name="sessions")
     site = models.ForeignKey(Site, verbose_name=_("考点"), on_delete=models.PROTECT, related_name="sessions")
@@ -287,6 +291,8 @@ class PaperRequestStatus(models.TextChoices):
 class PaperRequest(models.Model):
     """EXAM-9: a center without a sub-bank asks the province center for papers for its region's trades."""
 
+    not_found_message = _("试卷申请不存在或您无权查看。")  # the API's 404 (appraisal.errors)
+
     center = models.ForeignKey(Center, verbose_name=_("申请机构"), on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(ExamSession, verbose_name=_("场次"), on_delete=models.CASCADE, related_name="+")
     subject = models.CharField(_("科目"), max_length=10, choices=Subject.choices)
@@ -316,6 +322,8 @@ class PaperRequest(models.Model):
 
 class Paper(models.Model):
     """A paper (试卷) for one subject of one session: secret material (EXAM-10)."""
+
+    not_found_message = _("试卷不存在或您无权查看。")  # the API's 404 (appraisal.errors)
 
     session = models.ForeignKey(ExamSession, verbose_name=_("场次"), on_delete=models.CASCADE, related_name="papers")
     subject = models.CharField(_("科目"), max_length=10, choices=Subject.choices)
@@ -451,6 +459,8 @@ class DisciplineIncident(models.Model):
 class Score(models.Model):
     """EXAM-6: one subject's score of one application. A pass is retained for a year (EXAM-8)."""
 
+    not_found_message = _("成绩不存在或您无权查看。")  # the API's 404 (appraisal.errors)
+
     application = models.ForeignKey(Application, verbose_name=_("申报"), on_delete=models.PROTECT,
                                     related_name="scores")
     session = models.ForeignKey(ExamSession, verbose_name=_("场次"), on_delete=models.PROTECT, related_name="scores")
@@ -506,6 +516,8 @@ class CorrectionStatus(models.TextChoices):
 
 class ScoreCorrectionRequest(models.Model):
     """EXAM-6: after publication a score changes only through a correction the upper level approves."""
+
+    not_found_message = _("更正申请不存在或您无权查看。")  # the API's 404 (appraisal.errors)
 
     score = models.ForeignKey(Score, verbose_name=_("成绩"), on_delete=models.PROTECT, related_name="corrections")
     new_value = models.DecimalField(_("更正后成绩"), max_digits=4, decimal_places=1)

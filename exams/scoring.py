@@ -1,31 +1,25 @@
-"""Scores of a whole session (EXAM-6): the score sheet (seated candidates × the subjects each takes),
-the grid entry, the Excel template and the Excel import.
+"""Scores of a whole session as people see them (EXAM-6), without writes: the score sheet (seated
+candidates × the subjects each takes), the Excel template, and reading an uploaded file.
 
-The per-score rules are the services' own (exams/services.py: marks_as_examiner, check_recusal,
-check_open_for_marking, check_discipline, check_subject, plan_score, parse_score): the grid calls services.enter_score
-cell by cell in one transaction; the import loads seats, scores, kept passes and declared relations
-once, checks every row, and writes nothing unless every row is good. Its writes are batched with
-bulk_create / bulk_update, so the number of queries grows with the number of batches, not rows.
+The rules are exams.marking's; the writes (grid entry, the import) are exams.services.scores and
+exams.services.score_import.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams import services
-from exams.models import DeclaredRelation, ExamSession, Score, ScoreChange, SeatAssignment, Subject
+from exams import marking
+from exams.models import ExamSession, Score, SeatAssignment, Subject
 from registration.models import Application
 
 MAX_ROWS = 10_000
 MAX_FILE_BYTES = 10 * 1024 * 1024
-BATCH = 1000
 TICKET, NAME = "准考证号", "姓名"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +48,7 @@ class SheetRow:
     takes: list[str]  # subjects taken this time (EXAM-8: a pass kept from last year is not)
     scores: dict[str, Score]
     recusal: str = ""  # why the examiner viewing the sheet must not mark this candidate
-    discipline: services.Discipline = services.NO_MEASURE  # EXAM-11: disqualified, subjects made void
+    discipline: marking.Discipline = marking.NO_MEASURE  # EXAM-11: disqualified, subjects made void
 
 
 def score_sheet(session: ExamSession, *, actor=None, with_history=False) -> list[SheetRow]:
@@ -72,51 +66,25 @@ def score_sheet(session: ExamSession, *, actor=None, with_history=False) -> list
     for score in scores:
         by_application.setdefault(score.application_id, {})[score.subject] = score
     candidates = Application.objects.filter(seat__session=session).values("candidate_id")
-    kept = services.retained_passes_by_candidate(candidates, session.occupation_id, session.level, session.day)
-    discipline = services.discipline_by_application(Application.objects.filter(seat__session=session).values("pk"))
+    kept = marking.retained_passes_by_candidate(candidates, session.occupation_id, session.level, session.day)
+    discipline = marking.discipline_by_application(Application.objects.filter(seat__session=session).values("pk"))
     relations = None
-    if actor is not None and services.marks_as_examiner(actor, session):
-        relations = set(
-            DeclaredRelation.objects.filter(examiner=actor, candidate__in=candidates).values_list(
-                "examiner_id", "candidate_id")
-        )
+    if actor is not None and marking.marks_as_examiner(actor, session):
+        relations = marking.declared_relations(actor, candidates)
     rows = []
     for seat in seats:
         application = seat.application
         own = by_application.get(application.pk, {})
-        takes = services.subjects_left(application.level, kept.get(application.candidate_id, set()), set(own))
+        takes = marking.subjects_left(application.level, kept.get(application.candidate_id, set()), set(own))
         recusal = ""
         if relations is not None:
             try:
-                services.check_recusal(actor, application.candidate, relations)
+                marking.check_recusal(actor, application.candidate, relations)
             except PermissionDenied as exc:
                 recusal = str(exc)
         rows.append(SheetRow(seat=seat, application=application, takes=takes, scores=own, recusal=recusal,
-                             discipline=discipline.get(application.pk, services.NO_MEASURE)))
+                             discipline=discipline.get(application.pk, marking.NO_MEASURE)))
     return rows
-
-
-# --- Grid entry -------------------------------------------------------------------------------
-
-
-def enter_grid(session: ExamSession, cells: dict, *, actor, reason: str = "") -> dict:
-    """Write the changed cells {(application, subject): value} through services.enter_score, all in
-    one transaction: if any cell is refused nothing is saved. Returns {(application pk, subject):
-    [messages]} for the refused cells (empty when everything was saved)."""
-    errors: dict = {}
-    with transaction.atomic():
-        for (application, subject), value in cells.items():
-            try:
-                with transaction.atomic():
-                    services.enter_score(application=application, subject=subject, value=value, actor=actor,
-                                         reason=reason)
-            except ValidationError as exc:
-                errors[(application.pk, subject)] = exc.messages
-            except PermissionDenied as exc:
-                errors[(application.pk, subject)] = [str(exc)]
-        if errors:
-            transaction.set_rollback(True)
-    return errors
 
 
 # --- The Excel template -----------------------------------------------------------------------
@@ -244,128 +212,3 @@ def read_rows(uploaded) -> tuple[list[str], list[tuple[int, dict]]]:
     if not result:
         raise ValidationError(_("表格中没有成绩数据（第2行起为空）。"), code="no_rows")
     return subjects, result
-
-
-# --- The import -------------------------------------------------------------------------------
-
-
-@dataclass
-class RowProblem:
-    row: int
-    ticket: str
-    name: str
-    messages: list[str]
-
-    @property
-    def message(self) -> str:
-        return "；".join(self.messages)
-
-
-@dataclass
-class ImportReport:
-    total_rows: int = 0
-    errors: list[RowProblem] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    saved: bool = False
-
-    @property
-    def written(self) -> int:
-        return self.created + self.updated
-
-
-def _same_name(a: str, b: str) -> bool:
-    return "".join(a.split()) == "".join(b.split())
-
-
-def _check_rows(session, subjects, rows, *, actor, reason, as_examiner):
-    """Every row against the sheet loaded once: (problems, [(score, change, is_new)], unchanged)."""
-    sheet = {row.seat.ticket_number: row for row in score_sheet(session)}
-    relations = set()
-    if as_examiner:
-        relations = set(DeclaredRelation.objects.filter(
-            examiner=actor, candidate__in=Application.objects.filter(seat__session=session).values("candidate_id"),
-        ).values_list("examiner_id", "candidate_id"))
-    labels = {subject: subject_label(subject) for subject in subjects}  # translated once, not per cell
-    problems, planned, unchanged, seen = [], [], 0, {}
-    for number, record in rows:
-        ticket, name = _text(record.get(TICKET)), _text(record.get(NAME))
-        messages = []
-        row = sheet.get(ticket)
-        if not ticket:
-            messages.append(_("准考证号为空。"))
-        elif ticket in seen:
-            messages.append(_("准考证号%(ticket)s与第%(row)d行重复。") % {"ticket": ticket, "row": seen[ticket]})
-            row = None
-        elif row is None:
-            messages.append(_("准考证号%(ticket)s不属于本场次（未知考生）。") % {"ticket": ticket})
-        if ticket and ticket not in seen:
-            seen[ticket] = number
-        if row is not None and not _same_name(name, row.application.name):
-            messages.append(_("姓名“%(name)s”与准考证号对应的考生“%(real)s”不一致。")
-                            % {"name": name or _("（空）"), "real": row.application.name})
-            row = None
-        if row is not None and as_examiner:
-            try:
-                services.check_recusal(actor, row.application.candidate, relations)
-            except PermissionDenied as exc:
-                messages.append(str(exc))
-                row = None
-        for subject in subjects:
-            label = labels[subject]
-            raw = record.get(label)
-            if not _text(raw):
-                continue
-            try:
-                value = services.parse_score(_text(raw))
-                if row is None:
-                    continue
-                services.check_subject(row.application, subject, row.takes)
-                existing = row.scores.get(subject)
-                if existing is None or existing.value != value:  # a prefilled unchanged score is left alone
-                    services.check_discipline(subject, row.discipline)
-                score, change = services.plan_score(
-                    existing, application=row.application, session=session, subject=subject, score_value=value,
-                    actor=actor, reason=reason)
-            except ValidationError as exc:
-                messages.extend(f"{label}：{m}" for m in exc.messages)
-                continue
-            if change is None:
-                unchanged += 1
-            else:
-                planned.append((score, change, existing is None))
-        if messages:
-            problems.append(RowProblem(row=number, ticket=ticket, name=name, messages=messages))
-    return problems, planned, unchanged
-
-
-def import_scores(session: ExamSession, uploaded_file, actor, *, reason: str = "") -> ImportReport:
-    """EXAM-6: import a session's scores from the .xlsx template. Every bad row is reported with its
-    row number and reason; nothing is written unless every row is good. Raises PermissionDenied when
-    the actor may not mark this session, ValidationError for a file that cannot be read or a session
-    already published."""
-    as_examiner = services.marks_as_examiner(actor, session)
-    subjects, rows = read_rows(uploaded_file)
-    report = ImportReport(total_rows=len(rows))
-    with transaction.atomic():
-        session = ExamSession.objects.select_for_update(of=("self",)).select_related("center").get(pk=session.pk)
-        services.check_open_for_marking(session)
-        report.errors, planned, report.unchanged = _check_rows(
-            session, subjects, rows, actor=actor, reason=reason, as_examiner=as_examiner)
-        if report.errors:
-            return report
-        new = [score for score, _change, is_new in planned if is_new]
-        changed = [score for score, _change, is_new in planned if not is_new]
-        now = timezone.now()
-        for score in changed:
-            score.updated_at = now  # bulk_update does not run auto_now
-        try:
-            with transaction.atomic():
-                Score.objects.bulk_create(new, batch_size=BATCH)
-                Score.objects.bulk_update(changed, ["value", "passed", "updated_at"], batch_size=BATCH)
-                ScoreChange.objects.bulk_create([change for _score, change, _new in planned], batch_size=BATCH)
-        except IntegrityError as exc:
-            raise ValidationError(_("成绩在导入的同时被他人录入，请重新下载模板核对后再上传。")) from exc
-        report.created, report.updated, report.saved = len(new), len(changed), True
-    return report

@@ -1,13 +1,41 @@
-"""Reads of exam administration, scoped by the authority engine (ORG-8)."""
+"""Reads of exam administration, scoped by the authority engine (ORG-8). Every function returns a
+queryset (or a plain value); a scoped read that finds nothing raises `DoesNotExist`, and the views
+decide on the 404."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from appraisal import authority
-from appraisal.models import Role
-from exams.models import CustodyEntry, ExamSession, Paper, Room, Score, SeatAssignment, SessionStatus, Site
+from appraisal.gates import CLERKS, has_role
+from appraisal.models import Role, User
+from exams.models import (
+    CorrectionStatus,
+    CustodyEntry,
+    DisciplineIncident,
+    ExaminerAssignment,
+    ExaminerQualification,
+    ExamSession,
+    OverdueAlert,
+    Paper,
+    PaperRequest,
+    PaperRequestStatus,
+    Room,
+    Score,
+    ScoreCorrectionRequest,
+    SeatAssignment,
+    SessionStatus,
+    Site,
+    Supervision,
+)
+from registration.models import Application, Status
+
+# --- Sessions, and the examiner's assigned sessions (EXAM-5) ---------------------------------------
+
+
+def _assigned_to(user) -> Q:
+    """EXAM-5: the sessions an examiner is assigned to. Written here only."""
+    return Q(examiners__examiner=user)
 
 
 def sessions_for(user) -> QuerySet[ExamSession]:
@@ -19,21 +47,104 @@ def sessions_for(user) -> QuerySet[ExamSession]:
         return base.none()
     scoped = authority.scope_queryset(user, base, "center")
     if user.role == Role.EXAMINER:
-        scoped = scoped | base.filter(examiners__examiner=user)
+        scoped = scoped | base.filter(_assigned_to(user))
     return scoped.distinct().order_by("-day", "pk")
 
 
-def session_for(user, pk) -> ExamSession:
-    try:
-        return sessions_for(user).get(pk=pk)
-    except (ExamSession.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("场次不存在或您无权查看。") from exc
+def sessions_to_mark(user) -> QuerySet[ExamSession]:
+    """The sessions whose scores the user deals with: an examiner only those assigned to them, staff
+    every session they see."""
+    sessions = sessions_for(user)
+    if user.is_authenticated and user.role == Role.EXAMINER:
+        sessions = sessions.filter(_assigned_to(user))
+    return sessions
+
+
+def is_assigned_examiner(user, session) -> bool:
+    """Is the user an examiner assigned to this session (EXAM-5)?"""
+    return (user.is_authenticated and user.role == Role.EXAMINER
+            and ExamSession.objects.filter(_assigned_to(user), pk=session.pk).exists())
+
+
+def session_examiners(session: ExamSession) -> QuerySet[ExaminerAssignment]:
+    return session.examiners.select_related("examiner__center", "assigned_by").order_by("assigned_at", "pk")
+
+
+def examiners_for_session(user, session):
+    """The choices offered for a session, for convenience: active examiners of the session's center
+    and of the centers above it (a county draws on its city's and the province's examiners). The rule
+    itself is services.assign_examiner's (authority.can_see_center(examiner, session.center))."""
+    centers = [session.center_id]
+    center = session.center
+    while center.parent_id:
+        centers.append(center.parent_id)
+        center = center.parent
+    return (
+        User.objects.filter(role=Role.EXAMINER, is_active=True, center_id__in=centers)
+        .select_related("center")
+        .order_by("center__name", "full_name", "username")
+    )
+
+
+def examiners_in_scope(user) -> QuerySet[User]:
+    return authority.scope_queryset(
+        user, User.objects.filter(role=Role.EXAMINER).select_related("center"), "center"
+    ).order_by("center__name", "full_name", "username")
+
+
+def qualifications_for(user) -> QuerySet[ExaminerQualification]:
+    """EXAM-5: the qualifications of the examiners in the user's scope."""
+    return authority.scope_queryset(
+        user,
+        ExaminerQualification.objects.filter(examiner__role=Role.EXAMINER)
+        .select_related("examiner__center", "occupation")
+        .order_by("examiner__center__name", "examiner__full_name", "occupation__name"),
+        "examiner__center",
+    )
+
+
+# --- Sites, rooms and seats (EXAM-4) -------------------------------------------------------------------
 
 
 def sites_for(user) -> QuerySet[Site]:
     return authority.scope_queryset(user, Site.objects.select_related("center"), "center").prefetch_related(
         Prefetch("rooms", queryset=Room.objects.order_by("name"))
     )
+
+
+def rooms_for(user) -> QuerySet[Room]:
+    return Room.objects.filter(site__in=sites_for(user))
+
+
+def session_rooms(session: ExamSession) -> QuerySet[Room]:
+    """The rooms of the session's site, in seating order."""
+    return Room.objects.filter(site_id=session.site_id).order_by("name", "pk")
+
+
+def _session_filter(session: ExamSession) -> Q:
+    if session.unified_appraisal_id:
+        return Q(unified_appraisal_id=session.unified_appraisal_id)
+    if session.scheduled_day_id:
+        return Q(scheduled_day_id=session.scheduled_day_id)
+    return Q(retake_day_id=session.retake_day_id)
+
+
+def eligible_applications(session: ExamSession) -> QuerySet[Application]:
+    """Approved and paid applications for this session's center, occupation, level and appraisal,
+    not yet seated (FEE-1: an unpaid application is not scheduled)."""
+    return (
+        Application.objects.filter(
+            _session_filter(session), center_id=session.center_id, occupation_id=session.occupation_id,
+            level=session.level, status=Status.APPROVED, fee_paid=True, seat__isnull=True,
+        )
+        .select_related("candidate")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def seated_applications(user) -> QuerySet[Application]:
+    """Applications seated in a session the user may see (scores, incidents)."""
+    return Application.objects.filter(seat__session__in=sessions_for(user).values("pk"))
 
 
 def seat_plan(session: ExamSession) -> QuerySet[SeatAssignment]:
@@ -45,8 +156,88 @@ def seat_plan(session: ExamSession) -> QuerySet[SeatAssignment]:
     )
 
 
+def ticket_numbers(session: ExamSession) -> dict[int, str]:
+    """application id -> ticket number, for a session."""
+    return dict(SeatAssignment.objects.filter(session=session).values_list("application_id", "ticket_number"))
+
+
+def seats_for(user) -> QuerySet[SeatAssignment]:
+    """The admission tickets a user may print: a candidate their own, staff those of the sessions
+    they see."""
+    if user.is_authenticated and user.role == Role.CANDIDATE:
+        return SeatAssignment.objects.filter(application__candidate=user)
+    return SeatAssignment.objects.filter(session__in=sessions_for(user).values("pk"))
+
+
+def seat_by_ticket(ticket_number: str) -> SeatAssignment | None:
+    """The seat holding a ticket number, in whichever session (None when unknown)."""
+    return SeatAssignment.objects.select_related("application").filter(ticket_number=ticket_number).first()
+
+
+# --- Papers, custody, supervision and incidents (EXAM-9..EXAM-11) ------------------------------------
+
+
+def papers_for(user) -> QuerySet[Paper]:
+    return Paper.objects.filter(session__in=sessions_for(user).values("pk")).select_related(
+        "session__center", "session__site", "session__occupation").order_by("session", "subject")
+
+
+def session_papers(session: ExamSession) -> QuerySet[Paper]:
+    return Paper.objects.filter(session=session).annotate(entries=Count("custody")).order_by("subject")
+
+
+def paper_requests_for(user) -> QuerySet[PaperRequest]:
+    return PaperRequest.objects.filter(session__in=sessions_for(user).values("pk")).select_related(
+        "center").order_by("-requested_at", "-pk")
+
+
+def session_paper_requests(session: ExamSession) -> QuerySet[PaperRequest]:
+    return PaperRequest.objects.filter(session=session).select_related("requested_by").order_by("subject")
+
+
+def pending_paper_requests_for(user) -> QuerySet[PaperRequest]:
+    """EXAM-9: requests awaiting a paper from the province center, within the user's scope."""
+    queryset = PaperRequest.objects.filter(status=PaperRequestStatus.REQUESTED).select_related(
+        "center", "session__occupation", "session__site", "requested_by")
+    return authority.scope_queryset(user, queryset, "center").order_by("session__day", "requested_at", "pk")
+
+
 def custody_log(paper: Paper) -> QuerySet[CustodyEntry]:
     return CustodyEntry.objects.filter(paper=paper).select_related("recorded_by").order_by("at", "id")
+
+
+def custody_entries_for(user) -> QuerySet[CustodyEntry]:
+    return CustodyEntry.objects.filter(paper__session__in=sessions_for(user).values("pk")).select_related(
+        "paper", "recorded_by").order_by("paper", "at", "id")
+
+
+def session_supervisions(session: ExamSession) -> QuerySet[Supervision]:
+    return Supervision.objects.filter(session=session).select_related("recorded_by").order_by("at", "pk")
+
+
+def session_incidents(session: ExamSession) -> QuerySet[DisciplineIncident]:
+    return DisciplineIncident.objects.filter(session=session).select_related(
+        "application", "application__seat", "recorded_by").order_by("at", "pk")
+
+
+# --- Scores, corrections, overdue alerts (EXAM-6..EXAM-8) ----------------------------------------------
+
+
+def scores_for(user) -> QuerySet[Score]:
+    """A candidate's own published scores; staff the scores of the sessions they mark (EXAM-5)."""
+    if user.is_authenticated and user.role == Role.CANDIDATE:
+        return candidate_scores(user)
+    return Score.objects.filter(session__in=sessions_to_mark(user).values("pk")).select_related(
+        "application").order_by("session", "application", "subject")
+
+
+def scores_in_scope(user) -> QuerySet[Score]:
+    """The scores of every session the user sees."""
+    return Score.objects.filter(session__in=sessions_for(user).values("pk")).select_related("session__center")
+
+
+def score_with_history(pk) -> Score:
+    return Score.objects.prefetch_related("changes__changed_by").select_related("application").get(pk=pk)
 
 
 def candidate_scores(user) -> QuerySet[Score]:
@@ -72,15 +263,21 @@ def candidate_seats(user) -> QuerySet[SeatAssignment]:
     )
 
 
-# --- scores area: corrections awaiting the upper level, overdue alerts (views_scores.py) ---
+def corrections_for(user) -> QuerySet[ScoreCorrectionRequest]:
+    """Every correction request of the sessions the user sees."""
+    return ScoreCorrectionRequest.objects.filter(score__session__in=sessions_for(user).values("pk")).select_related(
+        "score__application", "requested_by", "decided_by").order_by("-requested_at", "-pk")
 
 
-def pending_corrections_for(user) -> QuerySet:
+def session_corrections(session: ExamSession) -> QuerySet[ScoreCorrectionRequest]:
+    return ScoreCorrectionRequest.objects.filter(score__session=session).select_related(
+        "requested_by", "decided_by").order_by("requested_at")
+
+
+def pending_corrections_for(user) -> QuerySet[ScoreCorrectionRequest]:
     """EXAM-6: score corrections the user's level decides: pending requests of sessions held by
     centers beneath the user's own (never the user's own center's)."""
-    from exams.models import CorrectionStatus, ScoreCorrectionRequest
-
-    if not user.is_authenticated or user.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+    if not has_role(user, CLERKS):
         return ScoreCorrectionRequest.objects.none()
     queryset = ScoreCorrectionRequest.objects.filter(
         status=CorrectionStatus.PENDING, score__session__center__parent__isnull=False
@@ -90,11 +287,9 @@ def pending_corrections_for(user) -> QuerySet:
     return authority.scope_queryset(user, queryset, "score__session__center__parent").order_by("requested_at", "pk")
 
 
-def overdue_alerts_for(user) -> QuerySet:
+def overdue_alerts_for(user) -> QuerySet[OverdueAlert]:
     """EXAM-7: overdue publication alerts of the sessions in the user's scope (the center and the
     levels above it)."""
-    from exams.models import OverdueAlert
-
     if not user.is_authenticated or user.role == Role.CANDIDATE:
         return OverdueAlert.objects.none()
     return authority.scope_queryset(

@@ -5,12 +5,12 @@
   loaded for all seats in a few queries, never per seat.
 - render_ticket(seat) -> bytes: one ticket.
 - ticket_seats(queryset) -> the queryset with everything a ticket prints joined or prefetched.
-- store_session_tickets(session_id) -> file name: render a session's tickets and store them under
-  MEDIA_ROOT/tickets/session-<id>.pdf through default_storage, replacing the previous file (the
-  Celery task exams.render_session_tickets; idempotent).
+- session_ticket_seats(session) -> a session's seats in print order.
+
+Storing a session's tickets as one PDF (the Celery task's write) is exams.services.tickets.
 
 What a ticket prints is decided here, as display strings: the template stays free of logic. Scope is
-the caller's business (exams.views_papers goes through exams.selectors).
+the caller's business (exams.views.papers goes through exams.selectors).
 """
 
 from __future__ import annotations
@@ -18,22 +18,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from appraisal.idnumbers import mask_id_number
 from appraisal.pdf import render_pdf
-from exams import services
+from exams import marking
 from exams.models import ExamSession, Score, SeatAssignment, SessionSubject
 from registration.models import Material, MaterialKind
 from registration.pdf import _photo_data_uri
 
 TEMPLATE = "pdf/admission_ticket.html"
 STYLESHEETS = ("pdf/base.css", "pdf/admission_ticket.css")
-TICKET_DIR = "tickets"
 
 # 考场规则 printed on every ticket (EXAM-4; the notice's examination discipline).
 RULES = (
@@ -86,12 +83,12 @@ def _exempt_subjects(seats: list[SeatAssignment]) -> dict[int, set[str]]:
     exempt = {}
     for group in by_session.values():
         session = group[0].session
-        kept = services.retained_passes_by_candidate(
+        kept = marking.retained_passes_by_candidate(
             [seat.application.candidate_id for seat in group], session.occupation_id, session.level, session.day
         )
         for seat in group:
             application = seat.application
-            takes = services.subjects_left(session.level, kept.get(application.candidate_id, set()),
+            takes = marking.subjects_left(session.level, kept.get(application.candidate_id, set()),
                                            own.get(application.pk, set()))
             exempt[application.pk] = {s.subject for s in session.subjects.all()} - set(takes)
     return exempt
@@ -158,35 +155,3 @@ def session_ticket_seats(session: ExamSession) -> QuerySet[SeatAssignment]:
     """A session's seats in print order: room by room, seat by seat."""
     return ticket_seats(SeatAssignment.objects.filter(session=session)).order_by("room__name", "room_id",
                                                                                     "seat_number")
-
-
-def stored_name(session_id: int) -> str:
-    return f"{TICKET_DIR}/session-{session_id}.pdf"
-
-
-def store_session_tickets(session_id: int) -> str:
-    """Render every ticket of a session as one PDF and store it as tickets/session-<id>.pdf,
-    overwriting the previous file. Returns the name, or "" when the session is gone or has no seats."""
-    session = ExamSession.objects.filter(pk=session_id).first()
-    if session is None:
-        return ""
-    seats = list(session_ticket_seats(session))
-    if not seats:
-        return ""
-    content = render_tickets(seats)
-    name = stored_name(session_id)
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content))
-
-
-def stored_session_tickets(session_id: int) -> tuple[str, datetime.datetime] | None:
-    """(name, time written) of the stored PDF of a session's tickets, or None."""
-    name = stored_name(session_id)
-    if not default_storage.exists(name):
-        return None
-    try:
-        written = default_storage.get_modified_time(name)
-    except (NotImplementedError, OSError):
-        written = None
-    return name, written

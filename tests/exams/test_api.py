@@ -12,6 +12,7 @@ from appraisal.models import Center, Occupation, Role, User
 from exams import services
 from exams.models import (
     CustodyEntry,
+    ExaminerQualification,
     ExamSession,
     Paper,
     Score,
@@ -179,7 +180,7 @@ def test_exam5_examiner_assignment_through_the_api(api, session, demo_user):
     examiner = demo_user("examiner")
     response = post(client, url, {"examiner": examiner.pk})
     assert response.status_code == 400 and "没有“汽车维修工”的考评员资格" in errors(response)
-    services.ExaminerQualification.objects.create(
+    ExaminerQualification.objects.create(
         examiner=examiner, occupation=session.occupation, highest_level=3, certificate_number="KP-1",
         valid_until=datetime.date(2019, 12, 31))
     response = post(client, url, {"examiner": examiner.pk})

@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from appraisal.models import Occupation
+from appraisal import extensions
+from appraisal.models import Occupation, RetakeDay, ScheduledAppraisalDay, UnifiedAppraisal
 from exams import selectors, services
 from exams.models import (
     AppendOnlyError,
@@ -21,6 +22,7 @@ from exams.models import (
     SeatAssignment,
     Subject,
 )
+from registration.models import Application
 
 
 def test_exam1_exam3_subjects_follow_the_level(session, site, exam_day, centers, demo_user):
@@ -31,7 +33,7 @@ def test_exam1_exam3_subjects_follow_the_level(session, site, exam_day, centers,
     prov_site = services.create_site(actor=province, center=centers["province"], name="省考点", address="长春")
     technician = services.schedule_session(
         actor=province, center=centers["province"], site=prov_site, occupation=Occupation.objects.get(name="汽车维修工"),
-        level=2, target=services.UnifiedAppraisal.objects.get(year=2017, half=1),
+        level=2, target=UnifiedAppraisal.objects.get(year=2017, half=1),
     )
     subjects = {s.subject: s for s in technician.subjects.all()}
     assert set(subjects) == {Subject.THEORY, Subject.SKILL, Subject.REVIEW}
@@ -130,7 +132,7 @@ def test_exam5_examiner_rotates_after_consecutive_sessions_at_a_site(site, cente
     occupation = Occupation.objects.get(name="汽车维修工")
     sessions = []
     for month in (2, 4, 6):
-        day = services.ScheduledAppraisalDay.objects.get_or_create(
+        day = ScheduledAppraisalDay.objects.get_or_create(
             center=centers["nongan"], day=datetime.date(2017, month, 18))[0]
         sessions.append(services.schedule_session(actor=staff, center=centers["nongan"], site=site,
                                                   occupation=occupation, level=5, target=day))
@@ -146,7 +148,7 @@ def seated(session, make_applications, demo_user, examiner):
     staff = demo_user("staff_nongan")
     services.assign_seats_automatically(session=session, actor=staff)
     services.assign_examiner(session=session, examiner=examiner, actor=staff)
-    return list(services.Application.objects.filter(seat__session=session).order_by("pk"))
+    return list(Application.objects.filter(seat__session=session).order_by("pk"))
 
 
 def test_exam6_score_entry_is_validated_and_audited(seated, examiner):
@@ -210,6 +212,32 @@ def test_exam6_correction_after_publication_needs_the_upper_level(seated, sessio
     score.refresh_from_db()
     assert score.value == Decimal("75.0")
     assert score.changes.last().changed_by == demo_user("staff_changchun")
+
+
+def test_exam6_score_change_guard_refuses_a_correction_with_its_reason(seated, session, examiner, demo_user,
+                                                                       monkeypatch):
+    """A later app (certificates) may forbid correcting a published score: both requesting and
+    approving a correction are refused with the guard's reason."""
+    staff = demo_user("staff_nongan")
+    _score_all(seated, examiner)
+    services.publish_session(session=session, actor=staff)
+    score = Score.objects.get(application=seated[0], subject=Subject.THEORY)
+    request = services.request_score_correction(score=score, new_value="75", reason="合分错误", actor=staff)
+    guarded = {seated[0].pk}
+    monkeypatch.setattr(extensions.SCORE_CHANGE_GUARDS, "_implementations", [
+        lambda application: "该考生已领取证书，请先注销证书。" if application.pk in guarded else None,
+    ])
+    with pytest.raises(ValidationError, match="请先注销证书"):
+        services.request_score_correction(score=score, new_value="80", reason="再次更正", actor=staff)
+    with pytest.raises(ValidationError, match="请先注销证书"):
+        services.decide_score_correction(request=request, approve=True, reason="同意",
+                                         actor=demo_user("staff_changchun"))
+    score.refresh_from_db()
+    assert score.value == Decimal("70.0")
+    guarded.clear()  # without the guard's reason the correction goes through
+    services.decide_score_correction(request=request, approve=True, reason="同意", actor=demo_user("staff_changchun"))
+    score.refresh_from_db()
+    assert score.value == Decimal("75.0")
 
 
 def test_exam7_overdue_alert_raised_once_after_15_working_days(session, demo_user):
@@ -299,7 +327,7 @@ def test_exam8_pass_kept_one_year_from_the_exam_day(seated, session, examiner, d
 def test_cal5_retake_session_can_be_planned_for_a_cancelled_occupation(centers, demo_user):
     province = demo_user("province_admin")
     site = services.create_site(actor=province, center=centers["province"], name="省补考考点", address="长春")
-    retake_day = services.RetakeDay.objects.get(year=2017, kind="unified")
+    retake_day = RetakeDay.objects.get(year=2017, kind="unified")
     session = services.schedule_session(actor=province, center=centers["province"], site=site,
                                         occupation=Occupation.objects.get(name="物流师"), level=4, target=retake_day)
     assert session.retake_day == retake_day and session.is_unified
@@ -325,11 +353,11 @@ def test_exam6_no_scores_and_no_publication_before_the_exam(site, centers, demo_
     staff = demo_user("staff_nongan")
     future = timezone.localdate() + datetime.timedelta(days=30)
     ensure_calendar_known(future.year)
-    day = services.ScheduledAppraisalDay.objects.create(center=centers["nongan"], day=future)
+    day = ScheduledAppraisalDay.objects.create(center=centers["nongan"], day=future)
     session = services.schedule_session(actor=staff, center=centers["nongan"], site=site,
                                         occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=day)
     (application,) = make_applications(1)
-    services.Application.objects.filter(pk=application.pk).update(scheduled_day=day)
+    Application.objects.filter(pk=application.pk).update(scheduled_day=day)
     ExaminerQualification.objects.filter(examiner=examiner).update(valid_until=future + datetime.timedelta(days=365))
     services.assign_seats_automatically(session=session, actor=staff)
     services.assign_examiner(session=session, examiner=examiner, actor=staff)

@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from appraisal.models import Role, User
 from exams import scoring, services
 from exams.models import DeclaredRelation, Score, ScoreChange, SeatAssignment, Subject
+from exams.services import score_import
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_exam6_template_lists_the_seated_candidates_and_only_the_session_subject
 
 
 def test_exam6_import_happy_path_writes_scores_and_audit(seated, session, examiner):
-    report = scoring.import_scores(session, xlsx([
+    report = services.import_scores(session, xlsx([
         (s.ticket_number, s.application.name, 70 + i, "59.5") for i, s in enumerate(seated)
     ]), examiner)
     assert report.saved and not report.errors
@@ -71,16 +72,16 @@ def test_exam6_import_happy_path_writes_scores_and_audit(seated, session, examin
     assert (change.old_value, change.new_value, change.changed_by, change.reason) == (None, Decimal("70"), examiner, "录入")
 
     # The same file again changes nothing; a changed score needs a reason, then is audited.
-    again = scoring.import_scores(session, xlsx([
+    again = services.import_scores(session, xlsx([
         (s.ticket_number, s.application.name, 70 + i, "59.5") for i, s in enumerate(seated)
     ]), examiner)
     assert again.saved and (again.created, again.updated, again.unchanged) == (0, 0, 6)
     changed = xlsx([(seated[0].ticket_number, seated[0].application.name, 72, "")])
-    refused = scoring.import_scores(session, changed, examiner)
+    refused = services.import_scores(session, changed, examiner)
     assert not refused.saved and "原因" in refused.errors[0].message and refused.errors[0].row == 2
     theory.refresh_from_db()
     assert theory.value == Decimal("70")
-    done = scoring.import_scores(session, changed, examiner, reason="复核合分错误")
+    done = services.import_scores(session, changed, examiner, reason="复核合分错误")
     assert done.saved and done.updated == 1
     theory.refresh_from_db()
     assert theory.value == Decimal("72")
@@ -91,7 +92,7 @@ def test_exam6_import_happy_path_writes_scores_and_audit(seated, session, examin
 def test_exam6_import_reports_every_bad_row_and_saves_nothing(seated, session, examiner, make_applications,
                                                               demo_user):
     a, b, c, d = seat_all(session, make_applications, demo_user, examiner, 1, start=3)
-    report = scoring.import_scores(session, xlsx([
+    report = services.import_scores(session, xlsx([
         (a.ticket_number, a.application.name, 80, 80, None),          # row 2: good
         ("99999999999999", "张三", 80, 80, None),                       # row 3: unknown candidate
         (b.ticket_number, "李四", 80, 80, None),                         # row 4: name does not match
@@ -120,7 +121,7 @@ def test_exam6_import_reports_every_bad_row_and_saves_nothing(seated, session, e
 ])
 def test_exam6_import_judges_the_file_by_content(seated, session, examiner, content, message):
     with pytest.raises(ValidationError, match=message):
-        scoring.import_scores(session, SimpleUploadedFile("scores.xlsx", content), examiner)
+        services.import_scores(session, SimpleUploadedFile("scores.xlsx", content), examiner)
 
 
 def test_exam6_import_refuses_a_zip_that_is_not_a_workbook(seated, session, examiner):
@@ -128,25 +129,25 @@ def test_exam6_import_refuses_a_zip_that_is_not_a_workbook(seated, session, exam
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
     with pytest.raises(ValidationError, match="不是有效的 Excel"):
-        scoring.import_scores(session, SimpleUploadedFile("scores.xlsx", buffer.getvalue()), examiner)
+        services.import_scores(session, SimpleUploadedFile("scores.xlsx", buffer.getvalue()), examiner)
 
 
 def test_exam6_import_needs_the_header(seated, session, examiner):
     with pytest.raises(ValidationError, match="准考证号"):
-        scoring.import_scores(session, xlsx([("x", 1)], header=("考号", "姓名", "理论知识")), examiner)
+        services.import_scores(session, xlsx([("x", 1)], header=("考号", "姓名", "理论知识")), examiner)
 
 
 def test_exam6_import_by_an_unassigned_examiner_is_refused(seated, session, centers):
     other = User.objects.create(username="examiner_x", role=Role.EXAMINER, center=centers["nongan"])
     with pytest.raises(PermissionDenied):
-        scoring.import_scores(session, xlsx([(seated[0].ticket_number, seated[0].application.name, 80, 80)]), other)
+        services.import_scores(session, xlsx([(seated[0].ticket_number, seated[0].application.name, 80, 80)]), other)
     assert not Score.objects.exists()
 
 
 def test_exam5_exam6_import_refuses_rows_of_a_recused_candidate(seated, session, examiner):
     relative = seated[1]
     DeclaredRelation.objects.create(examiner=examiner, candidate=relative.application.candidate, relation="表兄弟")
-    report = scoring.import_scores(session, xlsx([
+    report = services.import_scores(session, xlsx([
         (s.ticket_number, s.application.name, 80, 80) for s in seated
     ]), examiner)
     assert not report.saved
@@ -157,16 +158,16 @@ def test_exam5_exam6_import_refuses_rows_of_a_recused_candidate(seated, session,
 
 def test_exam7_import_after_publication_is_refused(seated, session, examiner, demo_user):
     rows = [(s.ticket_number, s.application.name, 80, 80) for s in seated]
-    assert scoring.import_scores(session, xlsx(rows), examiner).saved
+    assert services.import_scores(session, xlsx(rows), examiner).saved
     services.publish_session(session=session, actor=demo_user("staff_nongan"))
     with pytest.raises(ValidationError, match="更正申请"):
-        scoring.import_scores(session, xlsx([r[:2] + (90, 90) for r in rows]), examiner, reason="改分")
+        services.import_scores(session, xlsx([r[:2] + (90, 90) for r in rows]), examiner, reason="改分")
     assert set(Score.objects.values_list("value", flat=True)) == {Decimal("80")}
 
 
 def _insert_batches(model, n):
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    size = min(scoring.BATCH, connection.ops.bulk_batch_size(fields, [None] * n) or scoring.BATCH)
+    size = min(score_import.BATCH, connection.ops.bulk_batch_size(fields, [None] * n) or score_import.BATCH)
     return math.ceil(n / size)
 
 
@@ -178,7 +179,7 @@ def test_exam6_import_queries_grow_with_batches_not_rows(session, big_room, make
     for part in (small, large):
         upload = xlsx([(s.ticket_number, s.application.name, 75, 65) for s in part])
         with CaptureQueriesContext(connection) as queries:
-            report = scoring.import_scores(session, upload, examiner)
+            report = services.import_scores(session, upload, examiner)
         assert report.saved and report.created == 2 * len(part)
         counts.append(len(queries))
     assert Score.objects.filter(session=session).count() == 1100

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal.models import Occupation
-from exams import services, tickets
+from appraisal.models import Occupation, UnifiedAppraisal
+from exams import marking, services, tickets
 from exams.models import SeatAssignment
 from exams.tasks import render_session_tickets
 from registration.models import Material, MaterialKind
@@ -90,7 +90,7 @@ def test_exam4_ticket_pdf_text_one_page_per_candidate(seated, tmp_path):
 
 def test_exam8_subject_passed_last_year_printed_as_exempt(seated, monkeypatch, tmp_path):
     seat = seated[0]
-    monkeypatch.setattr(services, "retained_passes_by_candidate",
+    monkeypatch.setattr(marking, "retained_passes_by_candidate",
                         lambda ids, *args: {seat.application.candidate_id: {"theory"}})
     text = pdf_text(tickets.render_tickets([seat]), tmp_path)
     assert "免考" in text and "操作技能" in text
@@ -148,11 +148,11 @@ def test_exam4_session_without_seats_has_no_tickets(client, session, demo_user):
     client.force_login(demo_user("staff_nongan"))
     response = client.get(reverse("exams:session_tickets_pdf", args=[session.pk]), follow=True)
     assert "尚未编排考位" in response.content.decode()
-    assert tickets.store_session_tickets(session.pk) == ""
+    assert services.store_session_tickets(session.pk) == ""
 
 
 def test_exam4_large_session_goes_through_the_task(client, seated, demo_user, monkeypatch, tmp_path):
-    from exams import views_papers
+    from exams.views import papers as views_papers
 
     session_id = seated[0].session_id
     monkeypatch.setattr(views_papers, "SYNC_TICKET_LIMIT", 2)
@@ -189,7 +189,7 @@ def test_exam3_level2_ticket_prints_the_review_subject(centers, demo_user, tmp_p
     services.add_room(actor=province, site=site, name="一号考场", capacity=5)
     session = services.schedule_session(
         actor=province, center=centers["province"], site=site, occupation=Occupation.objects.get(name="汽车维修工"),
-        level=2, target=services.UnifiedAppraisal.objects.get(year=2017, half=1),
+        level=2, target=UnifiedAppraisal.objects.get(year=2017, half=1),
     )
     seat = SeatAssignment(session=session, room=site.rooms.get(), seat_number=1, ticket_number="TEST0001",
                           application=None)

@@ -1,5 +1,5 @@
 """Forms of the scores area: the score grid, the Excel upload, corrections and their decision.
-They only shape input; every rule is in exams/services.py and exams/scoring.py."""
+They only shape input; every rule is in exams.services and exams.marking."""
 
 from decimal import Decimal, InvalidOperation
 

@@ -1,37 +1,34 @@
 """Pages of the scores area (EXAM-6..EXAM-8, ORG-8): score entry grid and Excel import per session,
-publication, corrections and their approval by the upper level, overdue alerts, and the candidate's
-admission tickets and scores. Thin: rules are in exams/services.py and exams/scoring.py, scoped reads
-in exams/selectors.py."""
+publication, corrections and their approval by the upper level, overdue alerts. Thin: writes are in
+exams.services, the rules in exams.marking, the sheet in exams.scoring, scoped reads in exams.selectors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from appraisal import authority
-from appraisal.models import Role
-from exams import scoring, selectors, services
-from exams.forms_scores import CorrectionForm, DecisionForm, ScoreGridForm, ScoreImportForm
-from exams.models import CorrectionStatus, Score, ScoreCorrectionRequest, Subject
+from appraisal.gates import CANDIDATES, STAFF, has_role, require_role
+from exams import marking, scoring, selectors, services
+from exams.forms.scores import CorrectionForm, DecisionForm, ScoreGridForm, ScoreImportForm
+from exams.models import CorrectionStatus
 
-SUBJECT_ORDER = list(Subject.values)
+STAFF_SIDE_ONLY = "此功能仅限鉴定机构工作人员和考评人员使用。"
 
 
-def _require_staff_side(user):
-    if user.role == Role.CANDIDATE:
-        raise PermissionDenied("此功能仅限鉴定机构工作人员和考评人员使用。")
+def _session(request, pk):
+    """The session if the user (staff side) sees it, else 404."""
+    require_role(request.user, STAFF, STAFF_SIDE_ONLY)
+    return get_object_or_404(selectors.sessions_for(request.user), pk=pk)
 
 
 def _marking_session(request, pk):
     """The session if the user sees it (else 404) and may mark it (else 403)."""
-    _require_staff_side(request.user)
-    session = selectors.session_for(request.user, pk)
-    services.marks_as_examiner(request.user, session)
+    session = _session(request, pk)
+    marking.marks_as_examiner(request.user, session)
     return session
 
 
@@ -40,13 +37,10 @@ def _marking_session(request, pk):
 
 @login_required
 def score_index(request):
-    if request.user.role == Role.CANDIDATE:
+    if has_role(request.user, CANDIDATES):
         return redirect("exams:my_scores")
-    sessions = selectors.sessions_for(request.user)
-    if request.user.role == Role.EXAMINER:
-        sessions = sessions.filter(examiners__examiner=request.user)
     context = {
-        "sessions": sessions[:200],
+        "sessions": selectors.sessions_to_mark(request.user)[:200],
         "alerts": selectors.overdue_alerts_for(request.user)[:100],
         "pending_count": selectors.pending_corrections_for(request.user).count(),
         "scope": authority.scope_description(request.user),
@@ -67,8 +61,7 @@ def _sheet_context(request, session, form=None, grid_errors=None):
     missing = sum(1 for row in sheet if any(s not in row.scores for s in row.takes))
     corrections = {}
     if session.is_published:
-        for request_ in ScoreCorrectionRequest.objects.filter(score__session=session).select_related(
-                "requested_by", "decided_by").order_by("requested_at"):
+        for request_ in selectors.session_corrections(session):
             corrections.setdefault(request_.score_id, []).append(request_)
     rows = form.grid if form is not None else [
         (row, [{"subject": s, "score": row.scores.get(s), "takes": s in row.takes} for s in subjects])
@@ -110,7 +103,7 @@ def score_sheet(request, pk):
             if not cells:
                 messages.info(request, "没有修改任何成绩。")
                 return redirect("exams:score_sheet", pk=session.pk)
-            errors = scoring.enter_grid(session, cells, actor=request.user, reason=form.cleaned_data["reason"])
+            errors = services.enter_grid(session, cells, actor=request.user, reason=form.cleaned_data["reason"])
             if not errors:
                 messages.success(request, f"已保存 {len(cells)} 项成绩。")
                 return redirect("exams:score_sheet", pk=session.pk)
@@ -142,7 +135,7 @@ def score_import(request, pk):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = scoring.import_scores(session, form.cleaned_data["file"], request.user,
+            report = services.import_scores(session, form.cleaned_data["file"], request.user,
                                            reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -161,8 +154,7 @@ def score_import(request, pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    _require_staff_side(request.user)
-    session = selectors.session_for(request.user, pk)
+    session = _session(request, pk)
     try:
         services.publish_session(session=session, actor=request.user)
     except ValidationError as exc:
@@ -175,12 +167,9 @@ def publish(request, pk):
 @login_required
 @require_POST
 def request_correction(request, pk):
-    _require_staff_side(request.user)
-    score = Score.objects.filter(pk=pk).select_related("session").first()
-    if score is None:
-        raise Http404("成绩不存在。")
-    session = selectors.session_for(request.user, score.session_id)  # 404 outside the user's scope
-    score.session = session
+    require_role(request.user, STAFF, STAFF_SIDE_ONLY)
+    score = get_object_or_404(selectors.scores_in_scope(request.user), pk=pk)  # 404 outside the user's scope
+    session = score.session
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写更正后成绩和更正理由。")
@@ -197,7 +186,7 @@ def request_correction(request, pk):
 
 @login_required
 def corrections(request):
-    _require_staff_side(request.user)
+    require_role(request.user, STAFF, STAFF_SIDE_ONLY)
     pending = list(selectors.pending_corrections_for(request.user)[:200])
     return render(request, "exams/scores/corrections.html",
                   {"pending": pending, "form": DecisionForm()})
@@ -206,10 +195,8 @@ def corrections(request):
 @login_required
 @require_POST
 def decide_correction(request, pk):
-    _require_staff_side(request.user)
-    correction = selectors.pending_corrections_for(request.user).filter(pk=pk).first()
-    if correction is None:
-        raise Http404("更正申请不存在、已处理或不由您审批。")
+    require_role(request.user, STAFF, STAFF_SIDE_ONLY)
+    correction = get_object_or_404(selectors.pending_corrections_for(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择批准或不予批准。")
@@ -223,50 +210,3 @@ def decide_correction(request, pk):
         done = "已批准" if form.cleaned_data["decision"] == "approve" else "已不予批准"
         messages.success(request, f"{done}：{correction.score.application.name} {correction.score.get_subject_display()}。")
     return redirect("exams:corrections")
-
-
-# --- The candidate's own pages ---------------------------------------------------------------
-
-
-def _require_candidate(user):
-    if user.role != Role.CANDIDATE:
-        raise PermissionDenied("此页面仅供考生本人查看。")
-
-
-def _ticket_pdf_url(seat_pk):
-    try:
-        return reverse("exams:ticket_pdf", args=[seat_pk])
-    except NoReverseMatch:
-        return None
-
-
-@login_required
-def my_tickets(request):
-    _require_candidate(request.user)
-    tickets = []
-    for seat in selectors.candidate_seats(request.user):
-        takes = services.subjects_to_take(seat.application, seat.session.day)
-        subjects = [(s, s.subject in takes) for s in seat.session.subjects.all()]
-        tickets.append({"seat": seat, "session": seat.session, "subjects": subjects,
-                        "pdf_url": _ticket_pdf_url(seat.pk)})
-    return render(request, "exams/candidate/tickets.html", {"tickets": tickets})
-
-
-@login_required
-def my_scores(request):
-    _require_candidate(request.user)
-    published: dict = {}
-    for score in selectors.candidate_scores(request.user):
-        entry = published.setdefault(score.application_id, {
-            "application": score.application, "session": score.session, "scores": []})
-        entry["scores"].append(score)
-    results = []
-    for entry in published.values():
-        entry["scores"].sort(key=lambda score: SUBJECT_ORDER.index(score.subject))  # 理论知识, 操作技能, 综合评审
-        entry["outcome"] = services.application_outcome(entry["application"])
-        entry["failed"] = [s for s in entry["scores"] if not s.passed]
-        results.append(entry)
-    waiting = [seat for seat in selectors.candidate_seats(request.user)
-               if seat.application_id not in published and not seat.session.is_published]
-    return render(request, "exams/candidate/scores.html",
-                  {"results": results, "waiting": waiting, "today": timezone.localdate()})

@@ -11,15 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import authority
-from appraisal.models import Role
+from appraisal.errors import add_service_errors
+from appraisal.gates import CLERKS, STAFF, has_role, require_role
 from exams import selectors, services
-from exams.forms_sessions import (
+from exams.forms.sessions import (
     ExaminerAssignForm,
     QualificationForm,
     RoomForm,
@@ -27,31 +28,17 @@ from exams.forms_sessions import (
     SessionFilterForm,
     SessionForm,
     SiteForm,
-    examiners_for_session,
 )
-from exams.models import ExaminerQualification, Room
 
 PAGE_SIZE = 50
-READERS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN, Role.EXAMINER, Role.HR_OFFICIAL)
-CLERKS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)
+# The refusals these pages have always given (the gates' defaults are worded for other pages).
+STAFF_ONLY = gettext_lazy("此页面仅限鉴定机构工作人员、考评人员和人社部门工作人员使用。")
+CLERKS_ONLY = gettext_lazy("此操作仅限鉴定机构工作人员。")
 
 
-def _require(user, roles):
-    if user.role not in roles:
-        if roles == CLERKS:
-            raise PermissionDenied(_("此操作仅限鉴定机构工作人员。"))
-        raise PermissionDenied(_("此页面仅限鉴定机构工作人员、考评人员和人社部门工作人员使用。"))
-
-
-def _add_errors(form, exc: ValidationError):
-    """A service's refusal on the form: field errors on their field, anything else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages if hasattr(error, "messages") else error)
-    else:
-        form.add_error(None, exc.messages)
+def _session(user, pk):
+    """A session the user sees (404 otherwise)."""
+    return get_object_or_404(selectors.sessions_for(user), pk=pk)
 
 
 # --- Sites and rooms (EXAM-4) ----------------------------------------------------------------
@@ -65,7 +52,7 @@ def _site_page(request, *, site_form=None, room_forms=None, status=200):
         site.can_act = authority.can_manage_center(user, site.center)
         site.total_capacity = sum(room.capacity for room in site.rooms.all())
         site.room_form = room_forms.get(site.pk) or RoomForm(prefix=f"room{site.pk}")
-    can_create = user.role in CLERKS and user.center_id is not None
+    can_create = has_role(user, CLERKS) and user.center_id is not None
     return render(request, "exams/sessions/sites.html", {
         "sites": sites, "site_form": site_form or SiteForm(), "can_create": can_create,
         "scope": authority.scope_description(user),
@@ -76,16 +63,16 @@ def _site_page(request, *, site_form=None, room_forms=None, status=200):
 @require_http_methods(["GET", "POST"])
 def site_list(request):
     """EXAM-4: the sites of the user's scope with their rooms, seats and equipment; create a site."""
-    _require(request.user, READERS)
+    require_role(request.user, STAFF, STAFF_ONLY)
     if request.method == "GET":
         return _site_page(request)
-    _require(request.user, CLERKS)
+    require_role(request.user, CLERKS, CLERKS_ONLY)
     form = SiteForm(request.POST)
     if form.is_valid():
         try:
             site = services.create_site(actor=request.user, center=request.user.center, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建考点“%(name)s”，请为其添加考场。") % {"name": site.name})
             return redirect("exams:site_list")
@@ -96,16 +83,14 @@ def site_list(request):
 @require_POST
 def room_add(request, pk):
     """EXAM-4: a room with its number of seats (1 to 1000) and equipment."""
-    _require(request.user, CLERKS)
-    site = selectors.sites_for(request.user).filter(pk=pk).first()
-    if site is None:
-        raise Http404(_("考点不存在或您无权查看。"))
+    require_role(request.user, CLERKS, CLERKS_ONLY)
+    site = get_object_or_404(selectors.sites_for(request.user), pk=pk)
     form = RoomForm(request.POST, prefix=f"room{site.pk}")
     if form.is_valid():
         try:
             room = services.add_room(actor=request.user, site=site, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已为%(site)s添加%(room)s（%(n)d个考位）。")
                              % {"site": site.name, "room": room.name, "n": room.capacity})
@@ -119,7 +104,7 @@ def room_add(request, pk):
 @login_required
 def session_list(request):
     """The sessions of the user's scope (ORG-8), filtered by occupation, level, days and status."""
-    _require(request.user, READERS)
+    require_role(request.user, STAFF, STAFF_ONLY)
     form = SessionFilterForm(request.GET or None)
     sessions = selectors.sessions_for(request.user)
     if form.is_bound:
@@ -129,7 +114,7 @@ def session_list(request):
     query.pop("page", None)
     return render(request, "exams/sessions/session_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "scope": authority.scope_description(request.user),
-        "can_create": request.user.role in CLERKS and request.user.center_id is not None,
+        "can_create": has_role(request.user, CLERKS) and request.user.center_id is not None,
     })
 
 
@@ -137,7 +122,7 @@ def session_list(request):
 @require_http_methods(["GET", "POST"])
 def session_create(request):
     """Plan a session of the user's center; the service says why it may not (ORG-2..ORG-6, CAL)."""
-    _require(request.user, CLERKS)
+    require_role(request.user, CLERKS, CLERKS_ONLY)
     if request.user.center_id is None:
         raise PermissionDenied(_("您的账号未关联鉴定机构。"))
     form = SessionForm(request.POST or None, user=request.user)
@@ -150,7 +135,7 @@ def session_create(request):
                 pass_mark=data["pass_mark"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已安排考试场次：%(session)s。") % {"session": session})
             return redirect("exams:session_detail", pk=session.pk)
@@ -161,7 +146,7 @@ def session_create(request):
 def _detail(request, session, *, seat_form=None, examiner_form=None, status=200):
     user = request.user
     can_act = authority.can_manage_center(user, session.center)
-    rooms = Room.objects.filter(site_id=session.site_id).order_by("name", "pk")
+    rooms = selectors.session_rooms(session)
     room_list = list(rooms)
     try:
         deadline = services.publication_deadline(session)
@@ -172,15 +157,15 @@ def _detail(request, session, *, seat_form=None, examiner_form=None, status=200)
         "subjects": session.subjects.order_by("starts_at"),
         "rooms": room_list,
         "capacity": sum(r.capacity for r in room_list),
-        "eligible_count": services.eligible_applications(session).count(),
-        "examiners": session.examiners.select_related("examiner__center", "assigned_by").order_by("assigned_at"),
+        "eligible_count": selectors.eligible_applications(session).count(),
+        "examiners": selectors.session_examiners(session),
         "deadline": deadline,
         "can_act": can_act,
     }
     if can_act and not session.is_published:
-        context["seat_form"] = seat_form or SeatForm(eligible=services.eligible_applications(session), rooms=rooms)
+        context["seat_form"] = seat_form or SeatForm(eligible=selectors.eligible_applications(session), rooms=rooms)
         context["examiner_form"] = examiner_form or ExaminerAssignForm(
-            examiners=examiners_for_session(user, session))
+            examiners=selectors.examiners_for_session(user, session))
     return render(request, "exams/sessions/session_detail.html", context, status=status)
 
 
@@ -188,8 +173,8 @@ def _detail(request, session, *, seat_form=None, examiner_form=None, status=200)
 def session_detail(request, pk):
     """A session: subjects with times and durations, seats against capacity, eligible applications,
     examiners, the publication deadline (EXAM-7) and its status."""
-    _require(request.user, READERS)
-    return _detail(request, selectors.session_for(request.user, pk))
+    require_role(request.user, STAFF, STAFF_ONLY)
+    return _detail(request, _session(request.user, pk))
 
 
 # --- Seats (EXAM-4) --------------------------------------------------------------------------
@@ -199,8 +184,8 @@ def session_detail(request, pk):
 @require_POST
 def seats_auto(request, pk):
     """自动编排考位: seat every eligible application, never beyond capacity; say who was not seated and why."""
-    _require(request.user, CLERKS)
-    session = selectors.session_for(request.user, pk)
+    require_role(request.user, CLERKS, CLERKS_ONLY)
+    session = _session(request.user, pk)
     try:
         result = services.assign_seats_automatically(session=session, actor=request.user)
     except ValidationError as exc:
@@ -213,17 +198,16 @@ def seats_auto(request, pk):
 @require_POST
 def seat_assign(request, pk):
     """Seat one eligible application in a room at a seat number (capacity and one candidate per seat)."""
-    _require(request.user, CLERKS)
-    session = selectors.session_for(request.user, pk)
-    rooms = Room.objects.filter(site_id=session.site_id).order_by("name", "pk")
-    form = SeatForm(request.POST, eligible=services.eligible_applications(session), rooms=rooms)
+    require_role(request.user, CLERKS, CLERKS_ONLY)
+    session = _session(request.user, pk)
+    form = SeatForm(request.POST, eligible=selectors.eligible_applications(session), rooms=selectors.session_rooms(session))
     if form.is_valid():
         data = form.cleaned_data
         try:
             seat = services.assign_seat(session=session, application=data["application"], room=data["room"],
                                         seat_number=data["seat_number"], actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已将%(name)s编排到%(room)s %(seat)d号座位，准考证号%(ticket)s。") % {
                 "name": data["application"].name, "room": seat.room.name, "seat": seat.seat_number,
@@ -236,9 +220,9 @@ def seat_assign(request, pk):
 def seat_chart(request, pk):
     """座位表: one printable grid per room with name, ticket number and masked ID number; a constant
     number of queries whatever the number of candidates."""
-    _require(request.user, READERS)
-    session = selectors.session_for(request.user, pk)
-    rooms = list(Room.objects.filter(site_id=session.site_id).order_by("name", "pk"))
+    require_role(request.user, STAFF, STAFF_ONLY)
+    session = _session(request.user, pk)
+    rooms = list(selectors.session_rooms(session))
     by_room = {room.pk: {} for room in rooms}
     for seat in selectors.seat_plan(session):
         by_room.setdefault(seat.room_id, {})[seat.seat_number] = seat
@@ -261,15 +245,15 @@ def seat_chart(request, pk):
 @require_POST
 def examiner_assign(request, pk):
     """Assign an examiner; the service refuses with the reason (qualification, rotation, recusal)."""
-    _require(request.user, CLERKS)
-    session = selectors.session_for(request.user, pk)
-    form = ExaminerAssignForm(request.POST, examiners=examiners_for_session(request.user, session))
+    require_role(request.user, CLERKS, CLERKS_ONLY)
+    session = _session(request.user, pk)
+    form = ExaminerAssignForm(request.POST, examiners=selectors.examiners_for_session(request.user, session))
     if form.is_valid():
         examiner = form.cleaned_data["examiner"]
         try:
             services.assign_examiner(session=session, examiner=examiner, actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已指派考评人员%(name)s。") % {"name": examiner.display_name})
             return redirect("exams:session_detail", pk=session.pk)
@@ -280,30 +264,23 @@ def examiner_assign(request, pk):
 @require_http_methods(["GET", "POST"])
 def qualification_list(request):
     """EXAM-5: the qualifications of the examiners in the user's scope; add one."""
-    _require(request.user, READERS)
+    require_role(request.user, STAFF, STAFF_ONLY)
     user = request.user
     form = None
-    if user.role in CLERKS:
+    if has_role(user, CLERKS):
         form = QualificationForm(request.POST or None, user=user)
     if request.method == "POST":
-        _require(user, CLERKS)
+        require_role(user, CLERKS, CLERKS_ONLY)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.add_examiner_qualification(actor=user, **data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已为%(name)s添加“%(occ)s”考评员资格。")
                                  % {"name": data["examiner"].display_name, "occ": data["occupation"].name})
                 return redirect("exams:qualification_list")
-    qualifications = authority.scope_queryset(
-        user,
-        ExaminerQualification.objects.filter(examiner__role=Role.EXAMINER)
-        .select_related("examiner__center", "occupation")
-        .order_by("examiner__center__name", "examiner__full_name", "occupation__name"),
-        "examiner__center",
-    )
     return render(request, "exams/sessions/qualifications.html", {
-        "qualifications": qualifications, "form": form, "scope": authority.scope_description(user),
+        "qualifications": selectors.qualifications_for(user), "form": form, "scope": authority.scope_description(user),
     }, status=400 if form is not None and form.is_bound else 200)

@@ -14,17 +14,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appraisal import authority
-from appraisal.models import Role
+from appraisal.errors import add_service_errors
+from appraisal.gates import CANDIDATES, STAFF, has_role, require_role
 from exams import selectors, services, tickets
-from exams.forms_papers import (
+from exams.forms.papers import (
     ComposeForm,
     CustodyForm,
     FulfilForm,
@@ -32,53 +32,22 @@ from exams.forms_papers import (
     PaperRequestForm,
     SupervisionForm,
 )
-from exams.models import (
-    DisciplineIncident,
-    Paper,
-    PaperRequest,
-    PaperRequestStatus,
-    SeatAssignment,
-    Supervision,
-)
+from exams.models import Paper
+from exams.views.sessions import STAFF_ONLY
 
-READERS = (Role.CENTER_STAFF, Role.PROVINCE_ADMIN, Role.EXAMINER, Role.HR_OFFICIAL)
 # Above this many seats a session's tickets are rendered by the Celery task, not in the request.
 SYNC_TICKET_LIMIT = 500
 
 
-def _require_reader(user):
-    if user.role not in READERS:
-        raise PermissionDenied(_("此页面仅限鉴定机构工作人员、考评人员和人社部门工作人员使用。"))
-
-
-def _add_errors(form, exc: ValidationError):
-    """A service's refusal on the form: field errors on their field, anything else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _session(request, pk):
-    _require_reader(request.user)
-    return selectors.session_for(request.user, pk)
-
-
-def _assigned_examiner(user, session) -> bool:
-    return user.role == Role.EXAMINER and session.examiners.filter(examiner=user).exists()
+    require_role(request.user, STAFF, STAFF_ONLY)
+    return get_object_or_404(selectors.sessions_for(request.user), pk=pk)
 
 
 def _paper(request, pk) -> Paper:
     """A paper whose session the user sees (404 otherwise)."""
-    _require_reader(request.user)
-    paper = Paper.objects.filter(pk=pk).first() if str(pk).isdigit() else None
-    if paper is None:
-        raise Http404(_("试卷不存在或您无权查看。"))
-    paper.session = selectors.session_for(request.user, paper.session_id)
-    return paper
+    require_role(request.user, STAFF, STAFF_ONLY)
+    return get_object_or_404(selectors.papers_for(request.user), pk=pk)
 
 
 def _pdf_response(content: bytes | io.IOBase, filename: str):
@@ -95,15 +64,14 @@ def _session_page(request, session, *, forms=None, status=200):
     user = request.user
     forms = forms or {}
     can_manage = authority.can_manage_center(user, session.center)
-    examiner = _assigned_examiner(user, session)
+    examiner = selectors.is_assigned_examiner(user, session)
     composes_own = services.composes_own_papers(session.center)
-    papers = list(Paper.objects.filter(session=session).annotate(entries=Count("custody")).order_by("subject"))
-    requests = list(PaperRequest.objects.filter(session=session).select_related("requested_by").order_by("subject"))
+    papers = list(selectors.session_papers(session))
+    requests = list(selectors.session_paper_requests(session))
     paper_form = None
     if can_manage:
         form_class = ComposeForm if composes_own else PaperRequestForm
         paper_form = forms.get("paper") or form_class(session=session, prefix="paper")
-    seat_count = SeatAssignment.objects.filter(session=session).count()
     context = {
         "session": session,
         "can_manage": can_manage,
@@ -111,17 +79,30 @@ def _session_page(request, session, *, forms=None, status=200):
         "papers": papers,
         "paper_requests": requests,
         "paper_form": paper_form,
-        "supervisions": Supervision.objects.filter(session=session).select_related("recorded_by").order_by("at", "pk"),
+        "supervisions": selectors.session_supervisions(session),
         "supervision_form": (forms.get("supervision") or SupervisionForm(prefix="sup")) if can_manage else None,
-        "incidents": DisciplineIncident.objects.filter(session=session)
-        .select_related("application", "application__seat", "recorded_by").order_by("at", "pk"),
+        "incidents": selectors.session_incidents(session),
         "incident_form": (forms.get("incident") or IncidentForm(prefix="inc"))
         if can_manage or examiner else None,
-        "seat_count": seat_count,
+        "seat_count": session.seat_count,
         "sync_limit": SYNC_TICKET_LIMIT,
-        "stored_tickets": tickets.stored_session_tickets(session.pk),
+        "stored_tickets": services.stored_session_tickets(session.pk),
     }
     return render(request, "exams/papers/session.html", context, status=status)
+
+
+def _submit(request, session, form, key, write, done, *, anchor=""):
+    """Post one form of the session's page: `write(cleaned data)` through a service and back to the
+    page with `done(result)`, or the page again with the service's refusal on the form (400)."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done(result))
+            return redirect(reverse("exams:session_papers", args=[session.pk]) + anchor)
+    return _session_page(request, session, forms={key: form}, status=400)
 
 
 @login_required
@@ -137,16 +118,10 @@ def paper_compose(request, pk):
     """EXAM-9: a center of a sub-bank region (or the province) composes a paper for a subject."""
     session = _session(request, pk)
     form = ComposeForm(request.POST, session=session, prefix="paper")
-    if form.is_valid():
-        try:
-            paper = services.compose_paper(session=session, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("已组卷：%(code)s（%(subject)s，%(n)d份），已记入保密交接记录。")
-                             % {"code": paper.code, "subject": paper.get_subject_display(), "n": paper.copies})
-            return redirect("exams:session_papers", session.pk)
-    return _session_page(request, session, forms={"paper": form}, status=400)
+    return _submit(request, session, form, "paper",
+                   lambda data: services.compose_paper(session=session, actor=request.user, **data),
+                   lambda paper: _("已组卷：%(code)s（%(subject)s，%(n)d份），已记入保密交接记录。")
+                   % {"code": paper.code, "subject": paper.get_subject_display(), "n": paper.copies})
 
 
 @login_required
@@ -155,15 +130,9 @@ def paper_request(request, pk):
     """EXAM-9: a center without a sub-bank requests a paper from the province center."""
     session = _session(request, pk)
     form = PaperRequestForm(request.POST, session=session, prefix="paper")
-    if form.is_valid():
-        try:
-            services.request_papers(session=session, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("已向省职业技能鉴定中心申请试卷。"))
-            return redirect("exams:session_papers", session.pk)
-    return _session_page(request, session, forms={"paper": form}, status=400)
+    return _submit(request, session, form, "paper",
+                   lambda data: services.request_papers(session=session, actor=request.user, **data),
+                   lambda _request: _("已向省职业技能鉴定中心申请试卷。"))
 
 
 @login_required
@@ -172,15 +141,9 @@ def supervision_add(request, pk):
     """EXAM-11: an on-site supervisor or remote video monitoring of the session."""
     session = _session(request, pk)
     form = SupervisionForm(request.POST, prefix="sup")
-    if form.is_valid():
-        try:
-            services.record_supervision(session=session, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("已记录督导情况。"))
-            return redirect(reverse("exams:session_papers", args=[session.pk]) + "#supervision")
-    return _session_page(request, session, forms={"supervision": form}, status=400)
+    return _submit(request, session, form, "supervision",
+                   lambda data: services.record_supervision(session=session, actor=request.user, **data),
+                   lambda _supervision: _("已记录督导情况。"), anchor="#supervision")
 
 
 @login_required
@@ -200,7 +163,7 @@ def incident_add(request, pk):
                 services.record_incident(session=session, application=application, actor=request.user, **data)
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
-                    _add_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     form.add_error("ticket_number", exc.messages)
             else:
@@ -213,19 +176,14 @@ def incident_add(request, pk):
 
 
 def _require_province(user):
+    """An authority check about centers (not a role): the province center's staff only."""
     if not authority.is_province_staff(user):
         raise PermissionDenied(_("只有省职业技能鉴定中心可以处理试卷申请。"))
 
 
-def _pending_requests(user):
-    queryset = PaperRequest.objects.filter(status=PaperRequestStatus.REQUESTED).select_related(
-        "center", "session__occupation", "session__site", "requested_by")
-    return authority.scope_queryset(user, queryset, "center").order_by("session__day", "requested_at", "pk")
-
-
 def _requests_page(request, *, forms=None, status=200):
     forms = forms or {}
-    pending = list(_pending_requests(request.user))
+    pending = list(selectors.pending_paper_requests_for(request.user))
     for item in pending:
         item.form = forms.get(item.pk) or FulfilForm(prefix=f"req{item.pk}")
     return render(request, "exams/papers/requests.html", {"pending": pending}, status=status)
@@ -243,15 +201,13 @@ def paper_requests(request):
 @require_POST
 def paper_request_fulfil(request, pk):
     _require_province(request.user)
-    item = _pending_requests(request.user).filter(pk=pk).first()
-    if item is None:
-        raise Http404(_("该试卷申请不存在或已处理。"))
+    item = get_object_or_404(selectors.pending_paper_requests_for(request.user), pk=pk)
     form = FulfilForm(request.POST, prefix=f"req{item.pk}")
     if form.is_valid():
         try:
             paper = services.fulfil_paper_request(request=item, code=form.cleaned_data["code"], actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已为%(center)s提供试卷%(code)s，已记入保密交接记录。")
                              % {"center": item.center.name, "code": paper.code})
@@ -264,7 +220,8 @@ def paper_request_fulfil(request, pk):
 
 def _custody_page(request, paper, *, form=None, status=200):
     user = request.user
-    may_record = authority.can_manage_center(user, paper.session.center) or _assigned_examiner(user, paper.session)
+    may_record = authority.can_manage_center(user, paper.session.center) or selectors.is_assigned_examiner(
+        user, paper.session)
     return render(request, "exams/papers/custody.html", {
         "paper": paper, "session": paper.session, "entries": selectors.custody_log(paper),
         "form": (form or CustodyForm(initial={"copies": paper.copies})) if may_record else None,
@@ -283,7 +240,7 @@ def paper_custody(request, pk):
         try:
             services.record_custody(paper=paper, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已追加交接记录。"))
             return redirect("exams:paper_custody", paper.pk)
@@ -308,18 +265,9 @@ def paper_trace(request, pk):
 @require_GET
 def ticket_pdf(request, pk):
     """One admission ticket: a candidate their own, staff those of the sessions they see; 404 otherwise."""
-    user = request.user
-    if user.role == Role.CANDIDATE:
-        seat = selectors.candidate_seats(user).filter(pk=pk).first() if str(pk).isdigit() else None
-        if seat is None:
-            raise Http404(_("准考证不存在。"))
-    else:
-        _require_reader(user)
-        seat = SeatAssignment.objects.filter(pk=pk).only("session_id").first()
-        if seat is None:
-            raise Http404(_("准考证不存在或您无权查看。"))
-        selectors.session_for(user, seat.session_id)
-    seat = tickets.ticket_seats(SeatAssignment.objects.filter(pk=seat.pk)).get()
+    if not has_role(request.user, CANDIDATES):
+        require_role(request.user, STAFF, STAFF_ONLY)
+    seat = get_object_or_404(tickets.ticket_seats(selectors.seats_for(request.user)), pk=pk)
     return _pdf_response(tickets.render_ticket(seat), f"准考证-{seat.ticket_number}.pdf")
 
 
@@ -342,12 +290,8 @@ def session_tickets_pdf(request, pk):
 @require_POST
 def session_tickets_render(request, pk):
     """Queue the Celery task that renders a (large) session's tickets into one stored PDF."""
-    from exams.tasks import render_session_tickets
-
     session = _session(request, pk)
-    if not authority.can_manage_center(request.user, session.center):
-        raise PermissionDenied(_("%(center)s不在您的管辖范围内。") % {"center": session.center.name})
-    render_session_tickets.delay(session.pk)
+    services.queue_session_tickets(session=session, actor=request.user)
     messages.success(request, _("已提交后台生成准考证，完成后可在本页下载。"))
     return redirect(reverse("exams:session_papers", args=[session.pk]) + "#tickets")
 
@@ -357,7 +301,7 @@ def session_tickets_render(request, pk):
 def session_tickets_stored(request, pk):
     """The stored PDF written by the Celery task (404 until it exists)."""
     session = _session(request, pk)
-    stored = tickets.stored_session_tickets(session.pk)
+    stored = services.stored_session_tickets(session.pk)
     if stored is None:
         raise Http404(_("准考证尚未生成。"))
     return _pdf_response(default_storage.open(stored[0], "rb"), f"准考证-{session.day:%Y%m%d}-场次{session.pk}.pdf")

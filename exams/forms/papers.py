@@ -5,11 +5,11 @@ the views attach to the form."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from exams import selectors
 from exams.models import (
     CustodyAction,
     IncidentKind,
     IncidentMeasure,
-    SeatAssignment,
     Subject,
     SupervisionKind,
     subjects_for_level,
@@ -104,6 +104,5 @@ class IncidentForm(forms.Form):
     def application(self):
         """The application holding this ticket number, in whichever session (None when unknown):
         whether it is seated in this session is the rule of services.record_incident."""
-        seat = SeatAssignment.objects.select_related("application").filter(
-            ticket_number=self.cleaned_data["ticket_number"]).first()
+        seat = selectors.seat_by_ticket(self.cleaned_data["ticket_number"])
         return seat.application if seat else None

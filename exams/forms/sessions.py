@@ -8,7 +8,6 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal import authority
 from appraisal.idnumbers import mask_id_number
 from appraisal.models import (
     CenterKind,
@@ -16,10 +15,8 @@ from appraisal.models import (
     Occupation,
     RetakeDay,
     RetakeKind,
-    Role,
     ScheduledAppraisalDay,
     UnifiedAppraisal,
-    User,
 )
 from exams import selectors
 from exams.models import SessionStatus
@@ -151,22 +148,6 @@ class SeatForm(forms.Form):
         self.fields["room"].label_from_instance = lambda r: f"{r.name}（{r.capacity}个考位）"
 
 
-def examiners_for_session(user, session):
-    """The choices offered for a session, for convenience: active examiners of the session's center
-    and of the centers above it (a county draws on its city's and the province's examiners). The rule
-    itself is services.assign_examiner's (authority.can_see_center(examiner, session.center))."""
-    centers = [session.center_id]
-    center = session.center
-    while center.parent_id:
-        centers.append(center.parent_id)
-        center = center.parent
-    return (
-        User.objects.filter(role=Role.EXAMINER, is_active=True, center_id__in=centers)
-        .select_related("center")
-        .order_by("center__name", "full_name", "username")
-    )
-
-
 class ExaminerAssignForm(forms.Form):
     examiner = forms.ModelChoiceField(label=_("考评人员"), queryset=None, empty_label=_("请选择考评人员"))
 
@@ -174,12 +155,6 @@ class ExaminerAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["examiner"].queryset = examiners
         self.fields["examiner"].label_from_instance = lambda u: f"{u.display_name}（{u.center.name}）"
-
-
-def examiners_in_scope(user):
-    return authority.scope_queryset(
-        user, User.objects.filter(role=Role.EXAMINER).select_related("center"), "center"
-    ).order_by("center__name", "full_name", "username")
 
 
 class QualificationForm(forms.Form):
@@ -196,5 +171,5 @@ class QualificationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["examiner"].queryset = examiners_in_scope(user)
+        self.fields["examiner"].queryset = selectors.examiners_in_scope(user)
         self.fields["examiner"].label_from_instance = lambda u: f"{u.display_name}（{u.center.name}）"

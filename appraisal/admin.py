@@ -34,8 +34,9 @@ class ScopedAdmin(admin.ModelAdmin):
         return authority.scope_queryset(request.user, super().get_queryset(request), self.center_field)
 
 
-class ReadOnlyAdmin(ScopedAdmin):
-    """Viewable, never added, changed or deleted here: writes carry rules and go through services."""
+class ViewOnlyMixin:
+    """For admins and inlines: viewable, never added, changed or deleted here (writes carry rules
+    and go through services, or the rows are an append-only trail)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -45,6 +46,10 @@ class ReadOnlyAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ViewOnlyMixin, ScopedAdmin):
+    """A scoped admin that only shows."""
 
 
 class AuthorityGrantInline(admin.TabularInline):
@@ -229,7 +234,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """What waits for the broker (and what it last said), for the operators (superusers) only."""
 
     def has_module_permission(self, request):
@@ -237,15 +242,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     list_display = ["task", "args", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "task"]

@@ -58,13 +58,30 @@ def messages_of(exc: DjangoValidationError) -> str:
     return "；".join(str(m).rstrip("。") for m in exc.messages) + "。"
 
 
-def add_service_errors(form, exc: DjangoValidationError, aliases: dict | None = None) -> None:
+def add_service_errors(form, exc: DjangoValidationError, aliases: dict | None = None, *, joined=False) -> None:
     """Show a service's ValidationError on `form`: on the field it names where the form has that
-    field (`aliases` maps a service's field name to the form's), else at the top of the form."""
+    field (`aliases` maps a service's field name to the form's), else at the top of the form, one
+    line per message or, `joined`, as one sentence."""
     if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
+        form.add_error(None, messages_of(exc) if joined else exc.messages)
         return
     aliases = aliases or {}
     for field, errors in exc.message_dict.items():
         field = aliases.get(field, field)
         form.add_error(field if field in form.fields else None, errors)
+
+
+def report_outcome(request, action, success, *, one_sentence: bool = True) -> bool:
+    """For an action page: run `action()` (a service call); its refusal becomes the error message
+    shown on the next page, else `success` (a text, or a function of the action's result) the
+    success message. Returns whether it succeeded. `one_sentence=False` joins the refusal's
+    messages as they are, with "；"."""
+    from django.contrib import messages
+
+    try:
+        result = action()
+    except DjangoValidationError as exc:
+        messages.error(request, messages_of(exc) if one_sentence else "；".join(exc.messages))
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True

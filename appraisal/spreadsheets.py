@@ -7,7 +7,9 @@ click). Every export saves through `workbook_bytes()` (Excel) or writes rows thr
 
 from __future__ import annotations
 
+import datetime
 import io
+import zipfile
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,3 +48,54 @@ def csv_cell(value):
 
 def csv_row(values) -> list:
     return [csv_cell(value) for value in values]
+
+
+# --- Reading an upload --------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted .xlsx
+
+
+def open_uploaded_workbook(uploaded, *, too_big: str, not_xlsx: str, max_bytes: int = MAX_UPLOAD_BYTES):
+    """An upload opened as .xlsx (read only), judged by its content, a zip holding the workbook
+    parts, never by its name; refused in Chinese otherwise (`too_big` may hold %(mb)d). Formula
+    cells are read as the formula text they hold, so an import stores what was typed, as text."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    too_big_error = ValidationError(too_big % {"mb": max_bytes // 1024 // 1024}, code="too_big")
+    if getattr(uploaded, "size", None) is not None and uploaded.size > max_bytes:
+        raise too_big_error
+    uploaded.seek(0)
+    data = uploaded.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_big_error
+    if not data:
+        raise ValidationError(_("上传的文件是空的。"), code="empty_file")
+    if data.startswith(OLE_MAGIC):
+        raise ValidationError(_("这是旧版 Excel（.xls）或加密的文件，请另存为 .xlsx 格式后再上传。"), code="not_xlsx")
+    not_xlsx_error = ValidationError(not_xlsx, code="not_xlsx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise not_xlsx_error from exc
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise not_xlsx_error
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise not_xlsx_error from exc
+
+
+def cell_text(value) -> str:
+    """A cell's value as the text a person typed: 3.0 is "3", a date is 2026-12-01, blanks are ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return str(value).strip()

@@ -22,13 +22,13 @@ import json
 import logging
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import floor_pdf, measure  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -81,21 +81,8 @@ def application(number: int) -> Application:
     )
 
 
-def measure(function, runs):
-    function()  # warm-up: fontconfig, stylesheets, imports
-    walls, cpus = [], []
-    for _ in range(runs):
-        wall, cpu = time.perf_counter(), time.process_time()
-        function()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
 
 
-def floor_pdf():
-    from weasyprint import HTML
-
-    return HTML(string="<p style='font-family: \"DejaVu Sans\"'>Jilin skill appraisal</p>").write_pdf()
 
 
 def main():

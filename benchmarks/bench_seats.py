@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import id_number  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -31,16 +33,11 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from stdnum.cn import ric  # noqa: E402
 
 GOAL_RATIO = 3.0
 ROOM_CAPACITY = 700
 
 
-def id_number(n: int) -> str:
-    day = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 400)
-    body = f"220122{day:%Y%m%d}{(n % 400) * 2 + 1:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def prepare(candidates: int):

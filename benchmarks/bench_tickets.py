@@ -18,14 +18,14 @@ import datetime
 import io
 import logging
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import floor_pdf, id_number, measure  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -36,7 +36,6 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
-from stdnum.cn import ric  # noqa: E402
 
 GOAL_PAGES_PER_SECOND = 20.0
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -48,10 +47,6 @@ def photo_bytes():
     return buffer.getvalue()
 
 
-def id_number(n: int) -> str:
-    day = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 400)
-    body = f"220122{day:%Y%m%d}{(n % 400) * 2 + 1:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def seat_candidates(n: int):
@@ -87,21 +82,8 @@ def seat_candidates(n: int):
     return list(tickets.session_ticket_seats(session))
 
 
-def measure(function, runs):
-    function()  # warm-up: fontconfig, stylesheets, imports
-    walls, cpus = [], []
-    for _ in range(runs):
-        wall, cpu = time.perf_counter(), time.process_time()
-        function()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
 
 
-def floor_pdf():
-    from weasyprint import HTML
-
-    return HTML(string="<p style='font-family: \"DejaVu Sans\"'>Jilin skill appraisal</p>").write_pdf()
 
 
 def page_count(content: bytes) -> int | None:

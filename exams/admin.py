@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import authority
-from appraisal.admin import ReadOnlyAdmin, ScopedAdmin
+from appraisal.admin import ReadOnlyAdmin, ScopedAdmin, ViewOnlyMixin
 from appraisal.idnumbers import mask_id_number
 from appraisal.models import Role, User
 from exams.models import (
@@ -35,18 +35,9 @@ from exams.models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ViewOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Data: sites, rooms, qualifications, declared relations ------------------------------------

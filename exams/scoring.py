@@ -7,13 +7,12 @@ exams.services.score_import.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from appraisal.spreadsheets import cell_text, open_uploaded_workbook, workbook_bytes
 from exams import marking
 from exams.models import ExamSession, Score, SeatAssignment, Subject
 from registration.models import Application
@@ -132,51 +131,20 @@ def build_template(session: ExamSession) -> bytes:
     ):
         notes.append([line])
     notes.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- Reading an upload ------------------------------------------------------------------------
 
 
 def _open_workbook(uploaded):
-    """Open an upload as .xlsx, judged by its content (a zip holding xl/workbook.xml), never its name."""
-    too_big = ValidationError(_("文件超过%(mb)dMB。") % {"mb": MAX_FILE_BYTES // 1024 // 1024}, code="too_big")
-    if getattr(uploaded, "size", None) is not None and uploaded.size > MAX_FILE_BYTES:
-        raise too_big
-    uploaded.seek(0)
-    data = uploaded.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise too_big
-    if not data:
-        raise ValidationError(_("上传的文件是空的。"), code="empty_file")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ValidationError(_("这是旧版 Excel（.xls）或加密的文件，请另存为 .xlsx 格式后再上传。"), code="not_xlsx")
-    not_xlsx = ValidationError(_("文件不是有效的 Excel（.xlsx）文件，请使用下载的成绩模板填写后上传。"), code="not_xlsx")
-    buffer = io.BytesIO(data)
-    if not zipfile.is_zipfile(buffer):
-        raise not_xlsx
-    try:
-        with zipfile.ZipFile(buffer) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                raise not_xlsx
-    except zipfile.BadZipFile as exc:
-        raise not_xlsx from exc
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise not_xlsx from exc
+    return open_uploaded_workbook(
+        uploaded, max_bytes=MAX_FILE_BYTES, too_big=_("文件超过%(mb)dMB。"),
+        not_xlsx=_("文件不是有效的 Excel（.xlsx）文件，请使用下载的成绩模板填写后上传。"),
+    )
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+_text = cell_text
 
 
 def read_rows(uploaded) -> tuple[list[str], list[tuple[int, dict]]]:

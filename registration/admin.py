@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.admin import ReadOnlyAdmin
+from appraisal.admin import ReadOnlyAdmin, ViewOnlyMixin
 from appraisal.idnumbers import mask_id_number
 from registration.models import (
     Application,
@@ -22,7 +22,7 @@ from registration.models import (
 )
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ViewOnlyMixin, admin.TabularInline):
     model = ApplicationTransition
     extra = 0
     can_delete = False
@@ -30,20 +30,11 @@ class TransitionInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["at", "id"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(ViewOnlyMixin, admin.TabularInline):
     model = Material
     extra = 0
     can_delete = False
@@ -54,15 +45,6 @@ class MaterialInline(admin.TabularInline):
     def view_link(self, obj):
         return format_html('<a href="{}" target="_blank">{}</a>', reverse("registration:material_file", args=[obj.pk]),
                            _("查看"))
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PaymentInline(TransitionInline):

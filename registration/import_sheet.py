@@ -4,9 +4,7 @@ upload into rows of cell values. Checking and importing the rows is registration
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from appraisal.models import (
     Level,
 )
+from appraisal.spreadsheets import cell_text, open_uploaded_workbook, workbook_bytes
 from registration.models import (
     Education,
     Gender,
@@ -126,60 +125,24 @@ def build_template() -> bytes:
     for row in notes.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- Reading the file -------------------------------------------------------------------------
 
 
 def _open_workbook(uploaded):
-    """Open an upload as .xlsx, judged by its content, never its name."""
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise ValidationError(_("文件超过%(mb)dMB，请拆分后分批导入。") % {"mb": MAX_FILE_BYTES // 1024 // 1024},
-                              code="too_big")
-    uploaded.seek(0)
-    data = uploaded.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(_("文件超过%(mb)dMB，请拆分后分批导入。") % {"mb": MAX_FILE_BYTES // 1024 // 1024},
-                              code="too_big")
-    if not data:
-        raise ValidationError(_("上传的文件是空的。"), code="empty_file")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ValidationError(_("这是旧版 Excel（.xls）或加密的文件，请另存为 .xlsx 格式后再上传。"), code="not_xlsx")
-    not_xlsx = ValidationError(_("文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写后上传。"), code="not_xlsx")
-    buffer = io.BytesIO(data)
-    if not zipfile.is_zipfile(buffer):
-        raise not_xlsx
-    try:
-        with zipfile.ZipFile(buffer) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
-        raise not_xlsx from exc
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise not_xlsx
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise not_xlsx from exc
+    return open_uploaded_workbook(
+        uploaded, max_bytes=MAX_FILE_BYTES, too_big=_("文件超过%(mb)dMB，请拆分后分批导入。"),
+        not_xlsx=_("文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写后上传。"),
+    )
 
 
 def _header_key(value) -> str:
     return re.split(r"[（(]", text(value), maxsplit=1)[0].strip()
 
 
-def text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
+text = cell_text
 
 
 def read_rows(uploaded) -> list[tuple[int, dict]]:

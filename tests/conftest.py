@@ -85,3 +85,14 @@ def demo_user(db):
         return User.objects.select_related("center", "region").get(username=username)
 
     return get
+
+
+@pytest.fixture
+def logged_in_client(client, demo_user):
+    """The test client logged in (session) as a demo user, by username, or as a given user."""
+
+    def as_user(user):
+        client.force_login(demo_user(user) if isinstance(user, str) else user)
+        return client
+
+    return as_user

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from appraisal import authority
+from appraisal.errors import report_outcome
 from appraisal.gates import CANDIDATES, STAFF, has_role, require_role
 from exams import marking, scoring, selectors, services
 from exams.forms.scores import CorrectionForm, DecisionForm, ScoreGridForm, ScoreImportForm
@@ -155,12 +156,8 @@ def score_import(request, pk):
 @require_POST
 def publish(request, pk):
     session = _session(request, pk)
-    try:
-        services.publish_session(session=session, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "成绩已发布，考生现在可以查询本场次成绩。")
+    report_outcome(request, lambda: services.publish_session(session=session, actor=request.user),
+                   "成绩已发布，考生现在可以查询本场次成绩。", one_sentence=False)
     return redirect("exams:score_sheet", pk=session.pk)
 
 
@@ -174,13 +171,12 @@ def request_correction(request, pk):
     if not form.is_valid():
         messages.error(request, "请填写更正后成绩和更正理由。")
     else:
-        try:
-            services.request_score_correction(score=score, new_value=form.cleaned_data["new_value"],
-                                              reason=form.cleaned_data["reason"], actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "成绩更正申请已提交，等待上级鉴定机构审批。")
+        report_outcome(
+            request,
+            lambda: services.request_score_correction(score=score, new_value=form.cleaned_data["new_value"],
+                                                      reason=form.cleaned_data["reason"], actor=request.user),
+            "成绩更正申请已提交，等待上级鉴定机构审批。", one_sentence=False,
+        )
     return redirect("exams:score_sheet", pk=session.pk)
 
 
@@ -201,12 +197,13 @@ def decide_correction(request, pk):
     if not form.is_valid():
         messages.error(request, "请选择批准或不予批准。")
         return redirect("exams:corrections")
-    try:
-        services.decide_score_correction(request=correction, approve=form.cleaned_data["decision"] == "approve",
-                                         reason=form.cleaned_data["reason"], actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        done = "已批准" if form.cleaned_data["decision"] == "approve" else "已不予批准"
-        messages.success(request, f"{done}：{correction.score.application.name} {correction.score.get_subject_display()}。")
+    approve = form.cleaned_data["decision"] == "approve"
+    report_outcome(
+        request,
+        lambda: services.decide_score_correction(request=correction, approve=approve,
+                                                 reason=form.cleaned_data["reason"], actor=request.user),
+        f"{'已批准' if approve else '已不予批准'}：{correction.score.application.name} "
+        f"{correction.score.get_subject_display()}。",
+        one_sentence=False,
+    )
     return redirect("exams:corrections")

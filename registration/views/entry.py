@@ -32,15 +32,6 @@ ENTRY_TOKEN_SALT = "registration.views_staff.enter_application"  # the old modul
 ENTRY_TOKEN_MAX_AGE = 60 * 60
 
 
-def _add_errors(form, exc: ValidationError):
-    """A service's refusal on the entry forms: on its field where it names one, else as one
-    sentence at the top."""
-    if hasattr(exc, "error_dict"):
-        add_service_errors(form, exc)
-    else:
-        form.add_error(None, messages_of(exc))
-
-
 
 # --- Entry on a candidate's behalf (REG-3, ORG-7) -------------------------------------------
 
@@ -88,7 +79,7 @@ def enter_for_candidate(request):
             try:
                 candidate = services.register_candidate(password=password, **data)
             except ValidationError as exc:
-                _add_errors(new_form, exc)
+                add_service_errors(new_form, exc, joined=True)
             else:
                 # The only time the password is shown: it is not stored anywhere readable.
                 return no_store(render(request, "registration/staff/candidate_created.html", {
@@ -144,7 +135,7 @@ def enter_application(request, candidate_pk):
             except PermissionDenied as exc:
                 context["refusal"] = str(exc)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc, joined=True)
             else:
                 messages.success(request, _("已代考生录入申报草稿。请拍摄照片、上传材料后提交。"))
                 return redirect("registration:review_detail", pk=application.pk)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from appraisal import authority
 from appraisal.decorators import post_or_back_to
-from appraisal.errors import messages_of
+from appraisal.errors import messages_of, report_outcome
 from appraisal.gates import CLERKS, STAFF, require_role, role_required
 from appraisal.idnumbers import sees_full_id_numbers
 from registration import selectors, services
@@ -210,12 +210,9 @@ def record_payment(request, pk):
     if not form.is_valid():
         messages.error(request, _("缴费登记的参数不正确。"))
     else:
-        try:
-            services.record_payment(application, actor=request.user, paid=form.cleaned_data["paid"])
-        except ValidationError as exc:
-            messages.error(request, messages_of(exc))
-        else:
-            messages.success(request, _("已登记缴费。") if form.cleaned_data["paid"] else _("已撤销缴费登记。"))
+        paid = form.cleaned_data["paid"]
+        report_outcome(request, lambda: services.record_payment(application, actor=request.user, paid=paid),
+                       _("已登记缴费。") if paid else _("已撤销缴费登记。"))
     return redirect("registration:review_detail", pk=pk)
 
 
@@ -234,12 +231,11 @@ def upload_material(request, pk):
                 messages.error(request, error)
         return redirect("registration:review_detail", pk=pk)
     kind = form.cleaned_data["kind"]
-    try:
-        services.attach_material(application, kind=kind, uploaded=form.cleaned_data["file"], actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, messages_of(exc))
-    else:
-        messages.success(request, _("已上传：%(kind)s。") % {"kind": MaterialKind(kind).label})
+    report_outcome(
+        request,
+        lambda: services.attach_material(application, kind=kind, uploaded=form.cleaned_data["file"], actor=request.user),
+        _("已上传：%(kind)s。") % {"kind": MaterialKind(kind).label},
+    )
     return redirect("registration:review_detail", pk=pk)
 
 
@@ -252,12 +248,8 @@ def confirm_original(request, pk):
     material = next((m for m in application.materials.all() if str(m.pk) == request.POST.get("material")), None)
     if material is None:
         raise Http404(_("材料不存在。"))
-    try:
-        services.confirm_original(material, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, messages_of(exc))
-    else:
-        messages.success(request, _("已记录：%(kind)s原件已核验。") % {"kind": material.get_kind_display()})
+    report_outcome(request, lambda: services.confirm_original(material, actor=request.user),
+                   _("已记录：%(kind)s原件已核验。") % {"kind": material.get_kind_display()})
     return redirect("registration:review_detail", pk=pk)
 
 

@@ -21,14 +21,8 @@ CHANGCHUN_REGION = {
 
 
 @pytest.fixture
-def api(client, demo_user):
-    """A test client logged in (session auth) as a demo user."""
-
-    def as_user(username):
-        client.force_login(demo_user(username))
-        return client
-
-    return as_user
+def api(logged_in_client):
+    return logged_in_client
 
 
 def names(response):

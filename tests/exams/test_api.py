@@ -29,14 +29,8 @@ BASE = "/api/exams"
 
 
 @pytest.fixture
-def api(client, demo_user):
-    """The test client logged in as a demo user (by username) or as a given user."""
-
-    def as_user(user):
-        client.force_login(demo_user(user) if isinstance(user, str) else user)
-        return client
-
-    return as_user
+def api(logged_in_client):
+    return logged_in_client
 
 
 def post(client, url, data=None):

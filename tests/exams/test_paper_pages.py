@@ -29,12 +29,8 @@ def text(response):
 
 
 @pytest.fixture
-def as_user(client, demo_user):
-    def login(username):
-        client.force_login(demo_user(username))
-        return client
-
-    return login
+def as_user(logged_in_client):
+    return logged_in_client
 
 
 @pytest.fixture

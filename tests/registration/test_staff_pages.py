@@ -70,12 +70,8 @@ def make_application(user, day, occupation, level=5, submit=True):
 
 
 @pytest.fixture
-def client_for(client, demo_user):
-    def login(username):
-        client.force_login(demo_user(username))
-        return client
-
-    return login
+def client_for(logged_in_client):
+    return logged_in_client
 
 
 @pytest.fixture

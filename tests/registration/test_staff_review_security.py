@@ -27,12 +27,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def login(client, demo_user):
-    def as_(username):
-        client.force_login(demo_user(username))
-        return client
-
-    return as_
+def login(logged_in_client):
+    return logged_in_client
 
 
 def make_id(seq, birth="19880512", place="220122"):

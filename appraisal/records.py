@@ -1,31 +1,11 @@
-"""Kinds of record kept by the core: append-only rows, the task outbox and the log of who saw
-personal data."""
+"""Records the core keeps for the other parts: the task outbox (appraisal/outbox.py) and the log of
+who was shown personal data. Models of the appraisal app, registered through appraisal.models."""
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models.users import User
-
-
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once: saving an existing row or deleting one raises (the admin and every
-    service go through here); where a migration adds one, a PostgreSQL trigger refuses UPDATE and DELETE as well."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError(_("该记录只能追加，不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("该记录只能追加，不能删除。"))
+from appraisal.models import AppendOnlyModel, User
 
 
 class OutboxMessage(models.Model):

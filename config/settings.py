@@ -148,8 +148,31 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+def file_storage() -> dict:
+    """Where uploads and generated PDFs live: the local folder MEDIA_ROOT (one web node), or an
+    S3-compatible object store (DJANGO_STORAGE=s3: AWS, MinIO, a provincial cloud), so that any
+    number of web nodes share them. Files are never public: views stream them after a permission
+    check, so no URL of the store is ever handed out."""
+    if env.str("DJANGO_STORAGE", default="filesystem") != "s3":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": env.str(
             "DJANGO_STATICFILES_STORAGE",

@@ -27,10 +27,9 @@ def enqueue(task: str, *args, key: str = "") -> OutboxMessage | None:
     still pending under that key stands for this one too (None is returned)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox.enqueue() belongs inside the transaction of the change that needs it")
-    if key and OutboxMessage.objects.filter(key=key, sent_at__isnull=True).exists():
-        return None
     try:
-        with transaction.atomic():  # a savepoint: a concurrent twin under the same key is no error
+        # A savepoint: a message already pending under the key (the unique constraint) is no error.
+        with transaction.atomic():
             message = OutboxMessage.objects.create(task=task, args=list(args), key=key)
     except IntegrityError:
         return None

@@ -5,10 +5,11 @@ from celery import shared_task
 
 @shared_task(name="registration.render_application_form", acks_late=True)
 def render_application_form(application_id: int) -> str:
-    """Render (or re-render) one 申报表 PDF and store it on the application."""
+    """Render one 申报表 PDF and store it on the application, unless the stored one is current
+    (a redelivered or duplicated message does nothing)."""
     from registration.services.forms_pdf import store_application_pdf
 
-    return store_application_pdf(application_id)
+    return store_application_pdf(application_id, only_if_outdated=True)
 
 
 @shared_task(name="registration.close_registration")
@@ -21,10 +22,8 @@ def close_registration() -> int:
 
 @shared_task(name="registration.reconcile_application_forms")
 def reconcile_application_forms() -> int:
-    """Celery beat: re-enqueue the PDFs a broker outage lost (docs/architecture.md, Runtime)."""
-    from registration.services import applications_missing_form_pdf
+    """Celery beat: print again the forms that are missing or outdated by their content (a message
+    lost after it left the outbox, say with a Redis restart without persistence)."""
+    from registration.services.forms_pdf import reprint_outdated_forms
 
-    missing = applications_missing_form_pdf()
-    for application_id in missing:
-        render_application_form.delay(application_id)
-    return len(missing)
+    return reprint_outdated_forms()

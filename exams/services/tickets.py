@@ -7,7 +7,9 @@ import datetime
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 
+from appraisal import outbox
 from exams.models import ExamSession
 from exams.services.common import require_manager
 from exams.tickets import render_tickets, session_ticket_seats
@@ -48,9 +50,9 @@ def stored_session_tickets(session_id: int) -> tuple[str, datetime.datetime] | N
 
 
 def queue_session_tickets(*, session: ExamSession, actor) -> None:
-    """Queue the Celery task that renders a (large) session's tickets into one stored PDF; only a
-    manager of the session's center may."""
-    from exams.tasks import render_session_tickets  # the task module imports this one
-
+    """Queue the rendering of a (large) session's tickets into one stored PDF, through the outbox
+    (a broker outage delays it, never loses it; a second click while one is pending adds nothing);
+    only a manager of the session's center may."""
     require_manager(actor, session.center)
-    render_session_tickets.delay(session.pk)
+    with transaction.atomic():
+        outbox.enqueue("exams.render_session_tickets", session.pk, key=f"exams.render_session_tickets:{session.pk}")

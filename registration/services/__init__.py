@@ -16,7 +16,6 @@
 
 from registration.services.applications import (
     FORM_FIELDS,
-    applications_missing_form_pdf,
     attach_material,
     clean_form_fields,
     create_application,
@@ -73,7 +72,7 @@ from registration.services.review import (
 __all__ = [
     "FORM_FIELDS", "INITIAL_PASSWORD_CHARS", "INITIAL_PASSWORD_LENGTH", "MIN_AGE", "ORIGINAL_CHECK_KINDS",
     "PAYABLE_STATUSES", "PHONE_PATTERN", "TRANSITIONS", "CandidateChoice", "Window", "allowed_targets",
-    "applications_missing_form_pdf", "approve_application", "attach_material", "candidate_choice",
+    "approve_application", "attach_material", "candidate_choice",
     "check_eligibility", "check_level_offered", "check_window", "clean_form_fields", "close_registration",
     "conditions_for", "confirm_original", "create_application", "engine_decision", "extra_day_message",
     "fee_for", "new_initial_password", "open_appraisals", "originals_can_be_checked", "originals_unchecked",

@@ -251,21 +251,12 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
         locked.fee_due = reference.fee_on(today)
         locked.submitted_at = timezone.now()
         apply_transition(locked, Status.SUBMITTED, actor=actor, also_save=("eligibility", "fee_due", "submitted_at"))
-        # robust: a broker outage must not undo a committed submission; the reconcile job catches up.
-        transaction.on_commit(lambda: _enqueue_form_pdf(locked.pk), robust=True)
+        # In the same transaction (the outbox): a broker outage delays the form, never loses it.
+        _enqueue_form_pdf(locked.pk)
     return locked
 
 
 def _enqueue_form_pdf(application_id):
-    from registration.tasks import render_application_form
+    from registration.services.forms_pdf import enqueue_form_render
 
-    render_application_form.delay(application_id)
-
-
-def applications_missing_form_pdf(limit=500) -> list[int]:
-    """Submitted applications whose 申报表 PDF was never stored (a lost task): for the reconcile job."""
-    return list(
-        Application.objects.filter(status__in=[Status.SUBMITTED, Status.APPROVED], form_pdf="")
-        .order_by("submitted_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    enqueue_form_render(application_id)

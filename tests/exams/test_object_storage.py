@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from exams import services as exam_services
 from registration import services as registration_services
-from registration.services import forms_pdf
 from registration.models import Application, MaterialKind, Status
+from registration.services import forms_pdf
 from tests.registration.conftest import image_bytes
 
 BUCKET = "appraisal-test"

@@ -151,7 +151,8 @@ def test_exam4_session_without_seats_has_no_tickets(client, session, demo_user):
     assert services.store_session_tickets(session.pk) == ""
 
 
-def test_exam4_large_session_goes_through_the_task(client, seated, demo_user, monkeypatch, tmp_path):
+def test_exam4_large_session_goes_through_the_task(client, seated, demo_user, monkeypatch, tmp_path,
+                                                   django_capture_on_commit_callbacks):
     from exams.views import papers as views_papers
 
     session_id = seated[0].session_id
@@ -160,7 +161,9 @@ def test_exam4_large_session_goes_through_the_task(client, seated, demo_user, mo
     page = client.get(reverse("exams:session_tickets_pdf", args=[session_id]), follow=True).content.decode()
     assert "后台生成" in page
     assert client.get(reverse("exams:session_tickets_stored", args=[session_id])).status_code == 404
-    response = client.post(reverse("exams:session_tickets_render", args=[session_id]), follow=True)  # eager
+    # Queued through the outbox; its relay after the commit runs the task (eager here).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exams:session_tickets_render", args=[session_id]), follow=True)
     assert "已提交后台生成" in response.content.decode()
     response = client.get(reverse("exams:session_tickets_stored", args=[session_id]))
     assert response.status_code == 200

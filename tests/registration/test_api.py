@@ -131,7 +131,8 @@ def test_openapi_schema_lists_registration_endpoints(client, db):
 
 def test_reg1_submit_reads_and_writes_only_what_it_must(api, complete_draft, candidate):
     """The busiest write of the season: after the reference data is warm, a candidate's submit is the
-    locked read, the materials, the audit row and the update; no lookups of conditions or fees."""
+    locked read, the materials, the audit row, the update and the outbox row that asks for the form
+    PDF (in the same transaction, so it is never lost); no lookups of conditions or fees."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -142,4 +143,7 @@ def test_reg1_submit_reads_and_writes_only_what_it_must(api, complete_draft, can
     assert response.status_code == 200, response.json()
     statements = [q["sql"].split()[0] for q in queries.captured_queries
                   if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert statements == ["SELECT", "SELECT", "INSERT", "UPDATE"], [q["sql"][:80] for q in queries.captured_queries]
+    assert statements == ["SELECT", "SELECT", "INSERT", "UPDATE", "INSERT"], [
+        q["sql"][:80] for q in queries.captured_queries
+    ]
+    assert any("appraisal_outboxmessage" in q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT"))

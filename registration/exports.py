@@ -10,14 +10,14 @@ that need them (center staff, province administrators); examiners and HR officia
 
 from __future__ import annotations
 
-import io
-
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
-from appraisal.models import Level, Role, ScheduledAppraisalDay
+from appraisal.models import Level, PersonalDataKind, Role, ScheduledAppraisalDay
+from appraisal.services import record_personal_data_access
+from appraisal.spreadsheets import workbook_bytes
 from registration import selectors
 from registration.models import Status
 
@@ -81,9 +81,7 @@ def _finish(workbook, sheet, widths):
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = "3:3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)  # no cell a candidate typed can become a formula
 
 
 def _date(value):
@@ -98,10 +96,18 @@ def retake_applications(user, retake_day):
     return selectors.retake_applications(user, retake_day)
 
 
-def retake_summary(user, retake_day, *, today=None) -> bytes:
+def _log_full_ids(user, kind, applications, request) -> None:
+    """An export that shows full ID numbers is recorded in the access log (who, when, whose)."""
+    if applications and sees_full_id_numbers(user):
+        record_personal_data_access(user=user, kind=kind, application_ids=[a.pk for a in applications],
+                                    request=request)
+
+
+def retake_summary(user, retake_day, *, today=None, request=None) -> bytes:
     """职业技能鉴定补考人员汇总表 for one retake day, for the user's scope."""
     today = today or timezone.localdate()
     applications = list(retake_applications(user, retake_day))
+    _log_full_ids(user, PersonalDataKind.REGISTRATION_EXPORT, applications, request)
     subtitle = _("补考日期：%(day)s　　补考类别：%(kind)s　　原鉴定年度：%(year)s年") % {
         "day": _date(retake_day.day), "kind": retake_day.get_kind_display(), "year": retake_day.failed_in_year}
     workbook, sheet = _sheet(RETAKE_TITLE, RETAKE_HEADERS, subtitle)
@@ -134,11 +140,12 @@ def target_label(target) -> str:
     return str(target)
 
 
-def registration_report(user, target, *, today=None) -> bytes:
+def registration_report(user, target, *, today=None, request=None) -> bytes:
     """The submitted and approved applications of one appraisal in the user's scope, with status and
     fee, for the upper-level center (REG-3)."""
     today = today or timezone.localdate()
     applications = list(report_applications(user, target))
+    _log_full_ids(user, PersonalDataKind.REGISTRATION_EXPORT, applications, request)
     subtitle = _("鉴定场次：%(target)s　　上报单位：%(unit)s　　上报日期：%(day)s　　共%(count)d人") % {
         "target": target_label(target), "unit": user.center.name if user.center_id else "",
         "day": _date(today), "count": len(applications)}

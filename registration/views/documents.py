@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from appraisal.idnumbers import sees_full_id_numbers
-from appraisal.models import Role
+from appraisal.models import PersonalDataKind, Role
+from appraisal.services import record_personal_data_access
 from registration import selectors
 from registration.forms.review import QueueFilterForm
 from registration.materials import CONTENT_TYPES
@@ -46,6 +47,9 @@ def application_pdf(request, pk):
         raise PermissionDenied(_("申报表载有完整身份证号，仅限考生本人和鉴定机构工作人员下载。"))
     application = application_or_404(request.user, pk)
     name = forms_pdf.ensure_application_pdf(application)
+    if request.user.pk != application.candidate_id:
+        record_personal_data_access(user=request.user, kind=PersonalDataKind.APPLICATION_FORM,
+                                    application_ids=[application.pk], request=request)
     storage = Application._meta.get_field("form_pdf").storage
     return _pdf_response(storage.open(name, "rb"), f"申报表-{application.name}-{application.pk}.pdf")
 
@@ -79,6 +83,8 @@ def batch_pdf(request):
             400,
         )
     content = forms_pdf.print_application_forms(applications)
+    record_personal_data_access(user=request.user, kind=PersonalDataKind.APPLICATION_FORMS_BATCH,
+                                application_ids=[a.pk for a in applications], request=request)
     filename = f"申报表-批量-{timezone.localdate():%Y%m%d}-{len(applications)}份.pdf"
     return _pdf_response(io.BytesIO(content), filename)
 
@@ -95,6 +101,9 @@ def material_file(request, pk):
     if request.user.role != Role.CANDIDATE and not sees_full_id_numbers(request.user):
         raise Http404(_("文件不存在或您无权查看。"))
     material = material_or_404(request.user, pk)
+    if request.user.role != Role.CANDIDATE:
+        record_personal_data_access(user=request.user, kind=PersonalDataKind.MATERIAL_FILE,
+                                    application_ids=[material.application_id], request=request)
     extension = EXTENSIONS_BY_TYPE.get(material.content_type, "bin")
     response = FileResponse(
         material.file.open("rb"), content_type=material.content_type, as_attachment=False,

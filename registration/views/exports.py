@@ -33,11 +33,11 @@ def export_report(request, kind, pk):
         name = f"报名数据_{target.year}年{target.get_half_display()}统一鉴定.xlsx"
     else:
         raise Http404("未知的鉴定类型。")
-    return xlsx_response(exports.registration_report(request.user, target), name)
+    return xlsx_response(exports.registration_report(request.user, target, request=request), name)
 
 
 @login_required
 def export_retake(request, pk):
     exports.require_exporter(request.user)
     retake_day = get_object_or_404(selectors.retake_days(), pk=pk)
-    return xlsx_response(exports.retake_summary(request.user, retake_day), f"补考人员汇总表_{retake_day.day:%Y%m%d}.xlsx")
+    return xlsx_response(exports.retake_summary(request.user, retake_day, request=request), f"补考人员汇总表_{retake_day.day:%Y%m%d}.xlsx")

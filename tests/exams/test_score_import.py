@@ -191,3 +191,18 @@ def test_exam6_import_queries_grow_with_batches_not_rows(session, big_room, make
     assert counts[1] < 60, counts  # one query per row would be over 1,000
     if connection.vendor == "postgresql":
         assert counts[0] == counts[1]
+
+
+def test_the_score_template_is_formula_free_even_with_hostile_names(session, make_applications, demo_user):
+    """Names typed by candidates go into the template: none may become a formula when opened."""
+    import io
+
+    from openpyxl import load_workbook
+
+    application = make_applications(1)[0]
+    type(application).objects.filter(pk=application.pk).update(name='=HYPERLINK("http://x","点击")')
+    services.assign_seats_automatically(session=session, actor=demo_user("staff_nongan"))
+    workbook = load_workbook(io.BytesIO(scoring.build_template(session)))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert '=HYPERLINK("http://x","点击")' in {cell.value for cell in cells}

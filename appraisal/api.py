@@ -151,7 +151,8 @@ class ScheduledAppraisalDayViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DeadlineSerializer(serializers.Serializer):
     appraisal_day = serializers.DateField()
-    extension_days = serializers.IntegerField(default=0)
+    # 0-2 is the rule's (workdays.registration_deadline refuses in Chinese); this bounds the integer only.
+    extension_days = serializers.IntegerField(default=0, min_value=-1000, max_value=1000)
     registration_deadline = serializers.DateField(read_only=True)
 
 

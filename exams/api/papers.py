@@ -27,6 +27,7 @@ from exams.models import (
     Supervision,
     SupervisionKind,
 )
+from exams.services.papers import MAX_COPIES
 from registration.models import Application
 
 
@@ -40,9 +41,13 @@ class PaperSerializer(ReadOnlyModelSerializer):
                   "request", "created_at"]
 
 
+COPIES_ERRORS = {"invalid": "份数必须是正整数。", "min_value": "份数必须是正整数。",
+                 "max_value": f"份数不能超过{MAX_COPIES}份。", "max_string_length": "份数必须是正整数。"}
+
+
 class PaperComposeSerializer(serializers.Serializer):
     subject = serializers.ChoiceField(choices=Subject.choices)
-    copies = serializers.IntegerField()
+    copies = serializers.IntegerField(min_value=1, max_value=MAX_COPIES, error_messages=COPIES_ERRORS)
     code = serializers.CharField(max_length=40)
 
 
@@ -59,7 +64,7 @@ class PaperRequestSerializer(ReadOnlyModelSerializer):
 
 class PaperRequestCreateSerializer(serializers.Serializer):
     subject = serializers.ChoiceField(choices=Subject.choices)
-    copies = serializers.IntegerField()
+    copies = serializers.IntegerField(min_value=1, max_value=MAX_COPIES, error_messages=COPIES_ERRORS)
 
 
 class PaperFulfilSerializer(serializers.Serializer):
@@ -81,7 +86,7 @@ class CustodyCreateSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=CustodyAction.choices)
     from_person = serializers.CharField(max_length=60)
     to_person = serializers.CharField(max_length=60)
-    copies = serializers.IntegerField()
+    copies = serializers.IntegerField(min_value=1, max_value=MAX_COPIES, error_messages=COPIES_ERRORS)
     sealed = serializers.BooleanField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 

@@ -31,7 +31,8 @@ class SeatSerializer(ReadOnlyModelSerializer):
 class SeatCreateSerializer(serializers.Serializer):
     application = ScopedPrimaryKeyRelatedField(registration_selectors.applications_for, Application)
     room = ScopedPrimaryKeyRelatedField(selectors.rooms_for, Room)
-    seat_number = serializers.IntegerField()
+    seat_number = serializers.IntegerField(min_value=1, max_value=1000, error_messages={
+        "min_value": "座位号必须是正整数。", "max_value": "座位号超出考场的考位数。", "invalid": "座位号必须是正整数。"})
 
 
 SeatingResultSerializer = inline_serializer("SeatingResult", {

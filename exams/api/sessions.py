@@ -54,12 +54,15 @@ class SessionCreateSerializer(serializers.Serializer):
     center = serializers.PrimaryKeyRelatedField(queryset=Center.objects.all())
     site = ScopedPrimaryKeyRelatedField(selectors.sites_for, Site)
     occupation = serializers.PrimaryKeyRelatedField(queryset=Occupation.objects.all())
-    level = serializers.IntegerField(help_text="5 初级工 … 1 高级技师")
+    level = serializers.IntegerField(min_value=1, max_value=5, help_text="5 初级工 … 1 高级技师",
+                                     error_messages={"min_value": "等级应为1到5。", "max_value": "等级应为1到5。"})
     unified_appraisal = serializers.PrimaryKeyRelatedField(queryset=UnifiedAppraisal.objects.all(), required=False)
     scheduled_day = serializers.PrimaryKeyRelatedField(queryset=ScheduledAppraisalDay.objects.all(), required=False)
     retake_day = serializers.PrimaryKeyRelatedField(queryset=RetakeDay.objects.all(), required=False)
     day = serializers.DateField(required=False, help_text="统一鉴定有两天时选择其一；默认第一天。")
-    pass_mark = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
+    pass_mark = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100, required=False,
+                                         error_messages={"min_value": "合格分数线必须在0到100之间。",
+                                                         "max_value": "合格分数线必须在0到100之间。"})
 
     def validate(self, attrs):
         targets = [attrs.pop(k) for k in ("unified_appraisal", "scheduled_day", "retake_day") if attrs.get(k)]

@@ -36,9 +36,14 @@ class SiteCreateSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200)
 
 
+CAPACITY_ERROR = "考位数必须是1到1000之间的整数。"
+
+
 class RoomCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60)
-    capacity = serializers.IntegerField(help_text="考位数，1到1000。")
+    capacity = serializers.IntegerField(min_value=1, max_value=1000, help_text="考位数，1到1000。",
+                                        error_messages={"min_value": CAPACITY_ERROR, "max_value": CAPACITY_ERROR,
+                                                        "invalid": CAPACITY_ERROR})
     equipment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

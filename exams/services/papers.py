@@ -43,12 +43,18 @@ def compose_paper(*, session: ExamSession, subject: str, copies: int, code: str,
                          else PaperSource.PROVINCE)
 
 
+# One session's papers of a subject: far more than any site seats, and inside the column's range.
+MAX_COPIES = 10000
+
+
 def _check_order(session, subject, copies) -> None:
     """A paper or a request names a subject of the session's level and a positive number of copies."""
     if subject not in subjects_for_level(session.level):
         raise ValidationError({"subject": [_("本场次没有该科目。")]})
     if not isinstance(copies, int) or copies < 1:
         raise ValidationError({"copies": [_("份数必须是正整数。")]})
+    if copies > MAX_COPIES:
+        raise ValidationError({"copies": [_("份数不能超过%(max)d份。") % {"max": MAX_COPIES}]})
 
 
 def _create_paper(*, session, subject, copies, code, actor, source, request=None) -> Paper:

@@ -409,3 +409,34 @@ def test_api_schema_lists_the_exams_paths(client):
     assert set(paths["/api/exams/papers/{id}/custody/"]) >= {"get", "post"}
     assert not {"put", "patch", "delete"} & set(paths["/api/exams/papers/{id}/custody/"])
     assert paths["/api/exams/scores/"]["post"]["summary"].startswith("录入")
+
+
+# --- Every number bounded: past a column's range is a 400 in Chinese, never a 500 ---------------------
+
+TOO_BIG = 3355179755  # past a PostgreSQL integer column, as a fuzzer sent it
+
+
+def test_exam9_exam10_copies_past_the_column_range_are_refused_in_chinese(api, session, site):
+    client = api("staff_nongan")
+    for url, body in (
+        (f"{BASE}/sessions/{session.pk}/papers/", {"subject": Subject.THEORY, "copies": TOO_BIG, "code": "X-1"}),
+        (f"{BASE}/sessions/{session.pk}/paper-requests/", {"subject": Subject.THEORY, "copies": TOO_BIG}),
+        (f"{BASE}/sites/{site.pk}/rooms/", {"name": "大考场", "capacity": TOO_BIG}),
+        (f"{BASE}/sessions/{session.pk}/papers/", {"subject": Subject.THEORY, "copies": 10001, "code": "X-2"}),
+    ):
+        response = post(client, url, body)
+        assert response.status_code == 400, (url, response.content)
+        assert "份数" in errors(response) or "考位数" in errors(response)
+    assert not session.papers.exists() and not site.rooms.filter(name="大考场").exists()
+    response = post(client, f"{BASE}/sessions/{session.pk}/papers/",
+                    {"subject": Subject.THEORY, "copies": 10000, "code": "X-3"})
+    assert response.status_code == 201  # the bound itself is allowed
+
+
+def test_exam4_a_seat_number_past_any_room_is_refused(api, session, make_applications):
+    client = api("staff_nongan")
+    application = make_applications(1)[0]
+    room = session.site.rooms.first()
+    response = post(client, f"{BASE}/sessions/{session.pk}/seats/",
+                    {"application": application.pk, "room": room.pk, "seat_number": TOO_BIG})
+    assert response.status_code == 400 and "座位号" in errors(response)

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -159,8 +160,8 @@ class DeadlineSerializer(serializers.Serializer):
 @extend_schema(
     summary="计算日常鉴定报名截止日（CAL-3）",
     parameters=[
-        OpenApiParameter("appraisal_day", str, description="鉴定日 YYYY-MM-DD", required=True),
-        OpenApiParameter("extension_days", int, description="延长工作日 0、1 或 2"),
+        OpenApiParameter("appraisal_day", OpenApiTypes.DATE, description="鉴定日 YYYY-MM-DD", required=True),
+        OpenApiParameter("extension_days", OpenApiTypes.INT, description="延长工作日 0、1 或 2", enum=[0, 1, 2]),
     ],
     responses=DeadlineSerializer,
 )
@@ -239,7 +240,7 @@ class MeSerializer(serializers.Serializer):
     role = serializers.CharField()
     role_display = serializers.CharField(source="get_role_display")
     center = serializers.IntegerField(source="center_id", allow_null=True)
-    center_name = serializers.CharField(source="center.name", default=None)
+    center_name = serializers.CharField(source="center.name", default=None, allow_null=True)
     scope = serializers.SerializerMethodField()
 
     def get_scope(self, user) -> str:

@@ -302,8 +302,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["appraisal.api_common.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "appraisal.api_common.Pagination",
+    # JSON bodies; the upload endpoints declare multipart themselves (so the schema offers each
+    # operation only the formats it really takes).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Services raise Django's errors; one handler answers them (appraisal/errors.py).
@@ -323,6 +327,11 @@ SPECTACULAR_SETTINGS = {
         "rest_framework.permissions.AllowAny"
         if env.bool("API_DOCS_PUBLIC", default=not PRODUCTION)
         else "rest_framework.permissions.IsAuthenticated"
+    ],
+    # Every operation documents its error answers and their bodies (appraisal/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "appraisal.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "appraisal.models.Level",

@@ -16,3 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
 ]
+
+handler400 = "appraisal.error_pages.bad_request"
+handler403 = "appraisal.error_pages.forbidden"
+handler404 = "appraisal.error_pages.not_found"
+handler500 = "appraisal.error_pages.server_error"

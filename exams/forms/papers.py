@@ -14,10 +14,9 @@ from exams.models import (
     SupervisionKind,
     subjects_for_level,
 )
-from exams.services.papers import MAX_COPIES
 
 COPIES_ERRORS = {"invalid": _("份数必须是正整数。"), "required": _("请填写份数。"),
-                 "min_value": _("份数必须是正整数。"), "max_value": _("份数不能超过%(limit_value)s份。")}
+                 "min_value": _("份数必须是正整数。")}
 NUMERIC = forms.NumberInput(attrs={"inputmode": "numeric", "min": 1})
 
 
@@ -64,7 +63,7 @@ class CustodyForm(forms.Form):
     from_person = forms.CharField(label=_("交出人"), max_length=60, help_text=_("单位和姓名，如“省鉴定中心 张三”。"),
                                   error_messages={"required": _("请填写交出人。")})
     to_person = forms.CharField(label=_("接收人"), max_length=60, error_messages={"required": _("请填写接收人。")})
-    copies = forms.IntegerField(label=_("份数"), min_value=1, max_value=MAX_COPIES, error_messages=COPIES_ERRORS, widget=NUMERIC)
+    copies = forms.IntegerField(label=_("份数"), min_value=1, error_messages=COPIES_ERRORS, widget=NUMERIC)
     sealed = forms.TypedChoiceField(
         label=_("密封情况"), choices=[("1", _("密封完好")), ("0", _("已启封"))],
         coerce=lambda value: value == "1", widget=forms.RadioSelect,

@@ -32,9 +32,7 @@ class SiteForm(forms.Form):
 class RoomForm(forms.Form):
     name = forms.CharField(label=_("考场名称"), max_length=60)
     capacity = forms.IntegerField(
-        label=_("考位数"), min_value=1, max_value=1000,
-        error_messages={"invalid": CAPACITY_ERROR, "required": _("请填写考位数。"), "min_value": CAPACITY_ERROR,
-                        "max_value": CAPACITY_ERROR},
+        label=_("考位数"), error_messages={"invalid": CAPACITY_ERROR, "required": _("请填写考位数。")},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     equipment = forms.CharField(label=_("设备设施"), max_length=300, required=False)
@@ -92,9 +90,7 @@ class SessionForm(forms.Form):
     start = forms.TimeField(
         label=_("开考时间"), initial=datetime.time(9, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    pass_mark = forms.DecimalField(label=_("合格分数线"), initial=60, max_digits=4, decimal_places=1, min_value=0,
-                                   max_value=100, error_messages={"min_value": _("合格分数线必须在0到100之间。"),
-                                                                  "max_value": _("合格分数线必须在0到100之间。")})
+    pass_mark = forms.DecimalField(label=_("合格分数线"), initial=60, max_digits=4, decimal_places=1)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,9 +136,7 @@ class SeatForm(forms.Form):
     application = forms.ModelChoiceField(label=_("考生"), queryset=None, empty_label=_("请选择考生"))
     room = forms.ModelChoiceField(label=_("考场"), queryset=None, empty_label=_("请选择考场"))
     seat_number = forms.IntegerField(
-        label=_("座位号"), min_value=1, max_value=1000,
-        error_messages={"invalid": _("座位号必须是正整数。"), "required": _("请填写座位号。"),
-                        "min_value": _("座位号必须是正整数。"), "max_value": _("座位号超出考场的考位数。")},
+        label=_("座位号"), error_messages={"invalid": _("座位号必须是正整数。"), "required": _("请填写座位号。")},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 

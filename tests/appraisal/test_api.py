@@ -418,3 +418,34 @@ def test_api_docs_are_served_without_a_cdn(client):
     assert f'{reverse("api-docs")}?script=' in html
     assert reverse("api-schema") in client.get(reverse("api-docs"), {"script": ""}).content.decode()
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+# --- The schema tells the truth: filters, pages and errors as documented ---------------------------
+
+
+def test_filters_take_whole_ids_true_false_and_no_empty_values(api):
+    client = api("province_admin")
+    assert client.get("/api/centers/", {"parent": 0}).json()["count"] == 0  # no such center: an empty list
+    for params in ({"parent": "0.5"}, {"parent": "长春"}, {"is_active": "maybe"}, {"is_active": "null"},
+                   {"kind": ""}, {"page": "0"}):
+        response = client.get("/api/centers/", params)
+        assert response.status_code in (400, 404), params
+        assert response["Content-Type"].startswith("application/json")
+    assert client.get("/api/centers/", {"is_active": "false"}).json()["count"] == 0
+    assert "不能为空" in str(client.get("/api/centers/", {"kind": ""}).json())
+
+
+def test_every_operation_documents_its_error_answers(client):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
+    assert len(operations) > 60
+    for path, method, operation in operations:
+        assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
+    assert "429" in schema["paths"]["/api/auth/token/"]["post"]["responses"]
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+
+
+def test_an_unknown_api_address_answers_json(client):
+    response = client.get("/api/no-such-thing/")
+    assert response.status_code == 404 and response.json() == {"detail": "接口或记录不存在。"}
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")

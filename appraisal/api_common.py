@@ -1,0 +1,72 @@
+"""What every app's API shares so that its schema tells the truth: lists filter by related ids as
+whole numbers (an id nobody has gives an empty list, a fraction or a word is a 400), booleans are
+true or false, a filter given empty is refused, and page numbers start at 1."""
+
+from django import forms
+from django.db import models
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (as the schema says), not "anything else means no filter"."""
+
+    KNOWN = {"true": True, "false": False, "True": True, "False": False, "1": True, "0": False}
+    widget = forms.TextInput  # the raw value, not the select widget's "anything else is no filter"
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        if value not in self.KNOWN:
+            raise forms.ValidationError("应为 true 或 false。", code="invalid")
+        return self.KNOWN[value]
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+INTEGER_FIELDS = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField,
+                  models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+
+
+class IdFilterSet(filters.FilterSet):
+    class Meta:
+        filter_overrides = {
+            models.ForeignKey: {"filter_class": IntegerFilter},
+            models.OneToOneField: {"filter_class": IntegerFilter},
+            models.BooleanField: {"filter_class": BooleanFilter},
+            **{field: {"filter_class": IntegerFilter} for field in INTEGER_FIELDS},
+        }
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    filterset_base = IdFilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None:
+            empty = sorted(name for name in filterset.filters if request.query_params.get(name, None) == "")
+            if empty:
+                raise ValidationError({name: ["不能为空；不按此条件筛选时请省略该参数。"] for name in empty})
+        return super().filter_queryset(request, queryset, view)
+
+
+class Pagination(PageNumberPagination):
+    """Page numbers start at 1, and the schema says so (a page past the end is a documented 404)."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import re
 import struct
 import threading
 from dataclasses import dataclass
@@ -229,9 +230,44 @@ def _is_grey(image) -> bool:
     return all(abs(value - 128) <= GREY_CHROMA_TOLERANCE for value in (cb_low, cb_high, cr_low, cr_high))
 
 
+# PDF names of things that run or open something when the file is viewed.
+ACTIVE_PDF_KEYS = ("/JavaScript", "/JS", "/Launch", "/OpenAction", "/AA", "/EmbeddedFile", "/RichMedia",
+                   "/SubmitForm", "/ImportData", "/XFA")
+
+
+# As a whole PDF name: "/AA" but not a font's "/AAAAAB+NotoSans".
+ACTIVE_PDF_NAME = re.compile(rb"/(?:" + b"|".join(k[1:].encode() for k in ACTIVE_PDF_KEYS) + rb")(?![A-Za-z0-9#+_.\-])")
+
+
 def _check_pdf(content: bytes, label: str) -> None:
     if b"%%EOF" not in content[-2048:]:
         raise ValidationError(_("%(label)s PDF文件不完整或已损坏。") % {"label": label}, code="broken_pdf")
+    if _pdf_active_content(content):
+        raise ValidationError(
+            _("%(label)s PDF文件含有脚本、自动执行的动作或嵌入的文件，出于安全原因不能上传。"
+              "请用手机或电脑的“打印为PDF”重新生成后上传。") % {"label": label},
+            code="active_pdf",
+        )
+
+
+def _pdf_active_content(content: bytes) -> bool:
+    """Whether a PDF holds script, launch or auto-open actions, or embedded files: looked for in the
+    raw bytes and, since object streams compress their dictionaries, in every parsed object."""
+    if ACTIVE_PDF_NAME.search(content):
+        return True
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        numbers = {number for objects in reader.xref.values() for number in objects} | set(reader.xref_objStm)
+        for number in numbers:
+            obj = reader.get_object(number)
+            if hasattr(obj, "keys") and (any(key in obj for key in ACTIVE_PDF_KEYS)
+                                         or obj.get("/S") in ("/JavaScript", "/Launch")):
+                return True
+    except Exception:  # noqa: BLE001 - not parseable beyond the raw bytes: the byte scan has spoken
+        return False
+    return False
 
 
 def _check_photo_shape(width: int, height: int) -> None:

@@ -131,3 +131,29 @@ def contribute(place: str, links: Iterable[Link]) -> None:
 def links_for(place: str, user) -> list[ShownLink]:
     """The links of `place` this user sees, in order, with their URLs."""
     return [ShownLink(link.label, reverse(link.url_name)) for link in _links[place] if link.shown_to(user)]
+
+
+# --- Long work people wait for ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of long work an app offers to run in the background (appraisal/jobs.py): `run(job,
+    progress)` does it, calling `progress(done, total)` as it goes, and returns what its page
+    shows (JSON-serialisable; a ("name", bytes) pair under "file" becomes the file to download);
+    it refuses with a ValidationError. `result_template` shows the result on the job's page
+    (with `job` and `result`); `back_url_name` is the page the job was started from."""
+
+    name: str
+    title: str
+    run: Callable
+    result_template: str
+    back_url_name: str
+
+
+JOB_KINDS: dict[str, JobKind] = {}
+
+
+def register_job(kind: JobKind) -> JobKind:
+    JOB_KINDS[kind.name] = kind
+    return kind

@@ -546,6 +546,8 @@ class AppendOnlyModel(models.Model):
 
 # The core's records live beside the domain (appraisal/records.py); importing them here registers them.
 from appraisal.records import (  # noqa: E402, F401
+    BackgroundJob,
+    JobStatus,
     OutboxMessage,
     PersonalDataAccess,
     PersonalDataKind,

@@ -37,6 +37,15 @@ def enqueue(task: str, *args, key: str = "") -> OutboxMessage | None:
     return message
 
 
+def _task(name: str):
+    """The registered task; in a web process the apps' tasks modules may not be imported yet."""
+    try:
+        return current_app.tasks[name]
+    except KeyError:  # celery.exceptions.NotRegistered
+        current_app.loader.import_default_modules()  # Celery's autodiscovery of every app's tasks
+        return current_app.tasks[name]
+
+
 def relay(*, only: list[int] | None = None, batch: int = RELAY_BATCH) -> int:
     """Send pending messages to the broker, oldest first; returns how many went. Stops at the first
     failure (the broker is down: the rest would fail too) and leaves it for the next relay."""
@@ -50,7 +59,7 @@ def relay(*, only: list[int] | None = None, batch: int = RELAY_BATCH) -> int:
         for message in pending[:batch]:
             message.attempts += 1
             try:
-                current_app.tasks[message.task].apply_async(args=message.args)
+                _task(message.task).apply_async(args=message.args)
             except Exception as exc:  # the broker's errors vary by transport; all mean "not now"
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 message.save(update_fields=["attempts", "last_error"])

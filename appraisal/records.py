@@ -78,3 +78,51 @@ class PersonalDataRecord(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.access_id}: {self.application_id}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("处理中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("未完成")
+
+
+class BackgroundJob(models.Model):
+    """Long work a person started (an import of thousands of rows, a large export) and waits for:
+    run by a Celery worker, its progress and result shown on its page (appraisal/jobs.py)."""
+
+    kind = models.CharField(_("类型"), max_length=60)
+    owner = models.ForeignKey(User, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    upload = models.FileField(_("上传的文件"), upload_to="jobs/in/%Y/%m/", blank=True)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    output = models.FileField(_("生成的文件"), upload_to="jobs/out/%Y/%m/", blank=True)
+    output_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    error = models.TextField(_("未完成的原因"), blank=True)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_created")]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")) | Q(total=0), name="job_done_within_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from appraisal import authority
 from appraisal.models import (
+    BackgroundJob,
     Center,
     CenterKind,
     Occupation,
@@ -178,3 +179,10 @@ def personal_data_accesses(
     if application_id:
         accesses = accesses.filter(records__application_id=application_id)
     return accesses
+
+
+def jobs_for(user) -> QuerySet[BackgroundJob]:
+    """The background jobs a user started: nobody else sees them (they may hold an upload)."""
+    if not user.is_authenticated:
+        return BackgroundJob.objects.none()
+    return BackgroundJob.objects.filter(owner=user)

@@ -26,3 +26,11 @@ def purge_login_attempts() -> int:
     from appraisal.services import purge_login_attempts as purge
 
     return purge()
+
+
+@shared_task(name="appraisal.run_job", acks_late=True)
+def run_job(job_id: int) -> str:
+    """A long job a person started (appraisal/jobs.py); a second delivery does nothing."""
+    from appraisal.jobs import run_job as run
+
+    return run(job_id)

@@ -13,5 +13,8 @@ urlpatterns = [
     path("centers/", views.center_list, name="center_list"),
     path("authority/", views.authority_check, name="authority_check"),
     path("access-log/", views.access_log, name="access_log"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/file/", views.job_output, name="job_output"),
     path("healthz/", views.healthz, name="healthz"),
 ]

@@ -13,16 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from appraisal import authority, gates, selectors
+from appraisal.extensions import JOB_KINDS
 from appraisal.forms import AccessLogFilterForm, AuthorityCheckForm, DeadlineForm
 from appraisal.gates import role_required
-from appraisal.models import Role
+from appraisal.models import JobStatus, Role
 
 ID_NUMBER_SHAPE = re.compile(r"^\d{17}[\dxX]$")
 
@@ -203,3 +204,30 @@ def access_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "appraisal/access_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+# --- Long work off the request: its progress and result (appraisal/jobs.py) --------------------
+
+
+@login_required
+def job_detail(request, pk):
+    job = get_object_or_404(selectors.jobs_for(request.user), pk=pk)
+    kind = JOB_KINDS.get(job.kind)
+    return render(request, "appraisal/job.html", {"job": job, "kind": kind, "result": job.result})
+
+
+@login_required
+def job_status(request, pk):
+    job = get_object_or_404(selectors.jobs_for(request.user), pk=pk)
+    return JsonResponse({"status": job.status, "status_display": job.get_status_display(), "done": job.done,
+                         "total": job.total, "percent": job.percent, "finished": job.finished})
+
+
+@login_required
+def job_output(request, pk):
+    job = get_object_or_404(selectors.jobs_for(request.user), pk=pk, status=JobStatus.DONE)
+    if not job.output:
+        raise Http404("该任务没有生成文件。")
+    response = FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name or None)
+    response["Cache-Control"] = "private, no-store"
+    return response

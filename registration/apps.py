@@ -7,8 +7,10 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from registration import signals  # noqa: F401  (connects the receivers)
+        from appraisal.extensions import register_job
+        from registration import jobs, signals  # noqa: F401  (signals connects the receivers)
 
+        register_job(jobs.KIND)
         contribute_navigation()
 
 

@@ -138,6 +138,12 @@ def _open_workbook(uploaded):
     )
 
 
+def check_workbook(uploaded) -> None:
+    """Refuse at once, in Chinese, an upload that is no readable .xlsx (its rows are checked later)."""
+    _open_workbook(uploaded).close()
+    uploaded.seek(0)
+
+
 def _header_key(value) -> str:
     return re.split(r"[（(]", text(value), maxsplit=1)[0].strip()
 

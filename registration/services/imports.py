@@ -444,8 +444,12 @@ def _target_kwargs(target) -> dict:
     return fields
 
 
-def check_rows(rows, *, staff, occupation: Occupation, level: int, target, today=None) -> ImportResult:
-    """Check every row; return the good ones (ready to import) and every bad one with its reasons."""
+def check_rows(rows, *, staff, occupation: Occupation, level: int, target, today=None,
+               progress=None) -> ImportResult:
+    """Check every row; return the good ones (ready to import) and every bad one with its reasons.
+    `progress(done, total)` hears how far it got (the cells first, then the rows against the
+    database: half the count each)."""
+    progress = progress or (lambda done, total: None)
     today = today or timezone.localdate()
     level = int(level)
     center = _check_target(staff, occupation, level, target, today)
@@ -456,14 +460,17 @@ def check_rows(rows, *, staff, occupation: Occupation, level: int, target, today
         staff_center=centers.get(staff.center.name) if staff.center_id else None,
     )
     checked = [Row(number, record) for number, record in rows]
-    for row in checked:
+    total = len(checked)
+    for index, row in enumerate(checked, start=1):
         for rule in CELL_RULES:
             rule(row, batch)
+        progress(index // 2, total)
     existing = _existing_accounts(checked)
     live = _live_candidates(existing.values(), batch)
     seen = {}
     good, errors = [], []
-    for row in checked:
+    for index, row in enumerate(checked, start=1):
+        progress((total + index) // 2, total)
         row.account = existing.get(row.fields["id_number"]) if row.fields["id_number"] else None
         _duplicate_in_file(row, seen)
         _existing_account(row, live)
@@ -480,7 +487,7 @@ def check_rows(rows, *, staff, occupation: Occupation, level: int, target, today
 
 
 def import_file(uploaded, *, staff, occupation: Occupation, level: int, target, only_good_rows=False,
-                today=None) -> ImportResult:
+                today=None, progress=None) -> ImportResult:
     """Check the file and, if it has no errors (or the staff chose to import only the good rows),
     create the missing candidate accounts and one DRAFT application per good row, in one
     transaction. File-level problems raise ValidationError; row problems are in the result."""
@@ -488,7 +495,8 @@ def import_file(uploaded, *, staff, occupation: Occupation, level: int, target, 
     rows = read_rows(uploaded)
     try:
         with transaction.atomic():
-            result = check_rows(rows, staff=staff, occupation=occupation, level=level, target=target, today=today)
+            result = check_rows(rows, staff=staff, occupation=occupation, level=level, target=target, today=today,
+                                progress=progress)
             if (result.errors and not only_good_rows) or not result.good:
                 return result
             _write(result, staff=staff, occupation=occupation, level=int(level), target=target)

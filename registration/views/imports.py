@@ -3,16 +3,15 @@ registration.services.imports."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from appraisal.errors import add_service_errors
 from appraisal.gates import CLERKS, role_required
-from registration import import_sheet
+from appraisal.jobs import start_job
+from registration import import_sheet, jobs
 from registration.forms.imports import ImportForm
-from registration.services import imports
 from registration.views.common import (
     xlsx_response,
 )
@@ -29,21 +28,20 @@ def import_template(request):
 
 @role_required(CLERKS, message=CLERK_FEATURE_REFUSAL)
 def import_upload(request):
-    result = None
+    """The upload: the choices and the file are checked at once (a file that is no .xlsx is refused
+    here), the rows in a background job whose page shows the progress, then the report."""
     form = ImportForm(request.POST or None, request.FILES or None, staff=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = imports.import_file(
-                data["file"], staff=request.user, occupation=data["occupation"], level=data["level"],
-                target=data["appraisal"], only_good_rows=data["only_good_rows"],
-            )
+            import_sheet.check_workbook(data["file"])
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
-            if result.saved:
-                messages.success(request, f"已导入 {result.imported} 名考生的申报草稿。")
-    status = 400 if request.method == "POST" and (form.errors or (result and not result.saved)) else 200
-    return render(request, "registration/bulk/import.html", {"form": form, "result": result}, status=status)
+            job = start_job(kind=jobs.BULK_IMPORT, owner=request.user, upload=data["file"], params=jobs.import_params(
+                occupation=data["occupation"], level=data["level"], target_key=data["target"],
+                only_good_rows=data["only_good_rows"], file_name=data["file"].name,
+            ))
+            return redirect("job_detail", pk=job.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/bulk/import.html", {"form": form}, status=status)

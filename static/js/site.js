@@ -1,7 +1,8 @@
 /* Behaviour every page may use, without inline script (the Content-Security-Policy allows none):
  *  - a form or button with data-confirm="…" asks before it submits;
  *  - a button with data-print prints the page;
- *  - the apply page's "retake" box shows the cancelled occupations only for a retake. */
+ *  - the apply page's "retake" box shows the cancelled occupations only for a retake;
+ *  - a background job's page (data-job-status="<url>") shows its progress and reloads when done. */
 (function () {
   "use strict";
 
@@ -30,6 +31,27 @@
     sync();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", retakeOccupations);
-  else retakeOccupations();
+  function jobProgress() {
+    var box = document.querySelector("[data-job-status]");
+    if (!box) return;
+    var url = box.getAttribute("data-job-status");
+    var bar = box.querySelector("[data-job-progress]");
+    var text = box.querySelector("[data-job-text]");
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          if (job.finished) { window.location.reload(); return; }
+          if (bar && job.total) { bar.max = job.total; bar.value = job.done; bar.textContent = job.percent + "%"; }
+          if (text) text.textContent = job.status_display + (job.total ? "：已处理 " + job.done + " / " + job.total + " 行" : "");
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    window.setTimeout(poll, 500);
+  }
+
+  function init() { retakeOccupations(); jobProgress(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();

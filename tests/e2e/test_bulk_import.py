@@ -89,8 +89,11 @@ def test_reg3_template_download_and_import_reports_bad_rows_then_imports_good_on
         template = load_workbook(io.BytesIO(saved.read()))
     assert [c.value for c in template.worksheets[0][1]] == list(import_sheet.HEADERS)
 
-    # A file with a bad row: nothing is imported, the row is named with its reason.
+    # A file with a bad row: checked in the background (the embedded default runs it at once), its
+    # page shows the report: nothing is imported, the row is named with its reason.
     choose_and_upload(page, open_day)
+    expect(page.get_by_role("heading", level=1)).to_have_text("批量导入考生")
+    expect(page.get_by_test_id("job-state")).to_contain_text("已完成：共处理 2 行")
     result = page.get_by_test_id("import-result")
     expect(result.get_by_role("heading", level=2)).to_have_text("未导入")
     expect(result.get_by_test_id("count-total")).to_have_text("2")
@@ -106,12 +109,36 @@ def test_reg3_template_download_and_import_reports_bad_rows_then_imports_good_on
     assert not Application.objects.filter(scheduled_day=open_day).exists()
 
     # Again, importing only the good rows: one draft for 赵一.
+    page.get_by_test_id("import-again").click()
     choose_and_upload(page, open_day, only_good_rows=True)
-    expect(page.locator(".messages")).to_contain_text("已导入 1 名考生的申报草稿。")
     result = page.get_by_test_id("import-result")
+    expect(result).to_contain_text("已导入 1 名考生的申报草稿。")
     expect(result.get_by_role("heading", level=2)).to_have_text("导入完成")
     expect(result.get_by_test_id("count-imported")).to_have_text("1")
     expect(result.get_by_test_id("import-errors")).to_contain_text("第3行")
     page.screenshot(path=artifacts / "bulk-import-done.png", full_page=True)
     imported = Application.objects.get(scheduled_day=open_day)
     assert (imported.name, imported.id_number, imported.status) == ("赵一", GOOD_ID, Status.DRAFT)
+
+
+def test_reg3_a_long_import_shows_its_progress_and_then_its_report(page, login, url, demo):
+    """A job still running: its page shows how far it got, follows it without a reload by hand, and
+    shows the report when it is done."""
+    from appraisal.models import BackgroundJob, JobStatus, User
+
+    clerk = User.objects.get(username="staff_nongan")
+    job = BackgroundJob.objects.create(kind="registration.bulk_import", owner=clerk, status=JobStatus.RUNNING,
+                                       done=1200, total=5000, params={"file_name": "考生名单.xlsx"})
+    login(page, "staff_nongan")
+    page.goto(url(f"/jobs/{job.pk}/"))
+    expect(page.get_by_test_id("job-state")).to_contain_text("已处理 1200 / 5000 行")
+    expect(page.locator("progress")).to_have_attribute("value", "1200")
+    BackgroundJob.objects.filter(pk=job.pk).update(done=3600)
+    expect(page.get_by_test_id("job-state")).to_contain_text("已处理 3600 / 5000 行")  # polled, no reload
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        done=5000, status=JobStatus.DONE, result={"saved": True, "total_rows": 5000, "good_count": 5000,
+                                                  "imported": 5000, "created_accounts": 4990,
+                                                  "existing_accounts": 10, "errors": []})
+    result = page.get_by_test_id("import-result")
+    expect(result).to_contain_text("已导入 5000 名考生的申报草稿。")
+    expect(result.get_by_test_id("count-imported")).to_have_text("5000")

@@ -1,0 +1,92 @@
+"""Long work off the request: an import of thousands of rows or a large export runs in a Celery
+worker while its page shows the progress, then the result.
+
+`start_job()` records the job and asks for it through the outbox (a broker outage delays it,
+never loses it); `run_job()` is the task's body: it runs the kind's runner once, whatever the
+deliveries (a finished job is left as it is; a job whose worker died is run again from the start,
+so runners do their writes all or nothing). On the embedded default Celery is eager: the job has
+run by the time its page opens."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from appraisal import outbox
+from appraisal.extensions import JOB_KINDS
+from appraisal.models import BackgroundJob, JobStatus
+
+logger = logging.getLogger(__name__)
+RUN_TASK = "appraisal.run_job"
+# Progress is written at most this often (rows), so a 5,000-row import makes a few dozen updates.
+PROGRESS_STEP = 100
+
+
+def start_job(*, kind: str, owner, params: dict | None = None, upload=None) -> BackgroundJob:
+    if kind not in JOB_KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    with transaction.atomic():
+        job = BackgroundJob(kind=kind, owner=owner, params=params or {})
+        if upload is not None:
+            job.upload.save(getattr(upload, "name", "upload") or "upload", upload, save=False)
+        job.save()
+        outbox.enqueue(RUN_TASK, job.pk, key=f"{RUN_TASK}:{job.pk}")
+    return job
+
+
+def _claim(job_id: int) -> BackgroundJob | None:
+    with transaction.atomic():
+        job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.finished:
+            return None  # gone, or a second delivery of a job already done
+        job.status, job.started_at, job.done = JobStatus.RUNNING, timezone.now(), 0
+        job.save(update_fields=["status", "started_at", "done"])
+    return job
+
+
+def _progress(job: BackgroundJob):
+    last = {"done": -PROGRESS_STEP}
+
+    def report(done: int, total: int) -> None:
+        if done - last["done"] >= PROGRESS_STEP or done >= total:
+            last["done"] = done
+            BackgroundJob.objects.filter(pk=job.pk).update(done=min(done, total), total=total)
+
+    return report
+
+
+def _finish(job: BackgroundJob, **fields) -> None:
+    fields["finished_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=list(fields))
+
+
+def run_job(job_id: int) -> str:
+    job = _claim(job_id)
+    if job is None:
+        return "skipped"
+    kind = JOB_KINDS[job.kind]
+    try:
+        result = kind.run(job, _progress(job)) or {}
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        _finish(job, status=JobStatus.FAILED, error="；".join(str(m).rstrip("。") for m in messages) + "。")
+        return job.status
+    except Exception:
+        logger.exception("background job %s failed", job)
+        _finish(job, status=JobStatus.FAILED, error="处理时出现错误，未保存任何数据。请稍后重试，或联系管理员。")
+        raise
+    file = result.pop("file", None)
+    if file is not None:
+        name, content = file
+        job.output.save(name, ContentFile(content), save=False)
+        job.output_name = name
+    job.refresh_from_db(fields=["done", "total"])
+    _finish(job, status=JobStatus.DONE, result=result, output=job.output, output_name=job.output_name,
+            done=job.total or job.done)
+    return job.status

@@ -1,0 +1,85 @@
+"""Long work off the request (appraisal/jobs.py): a job is queued through the outbox, runs once
+however often it is delivered, reports its progress, and shows its result (or why it did not
+finish, in Chinese) on a page only its owner opens."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from appraisal import extensions, jobs
+from appraisal.models import BackgroundJob, JobStatus
+from appraisal.tasks import run_job
+
+runs = []
+
+
+def count_rows(job, progress):
+    runs.append(job.pk)
+    rows = job.upload.read().decode().splitlines()
+    for number, _row in enumerate(rows, start=1):
+        progress(number, len(rows))
+        if number == 2:
+            seen = BackgroundJob.objects.get(pk=job.pk)
+            runs.append((seen.status, seen.done, seen.total))
+    if job.params.get("refuse"):
+        raise ValidationError("第2行身份证号校验位错误。")
+    return {"rows": len(rows), "file": ("结果.csv", b"row\n1\n")}
+
+
+@pytest.fixture(autouse=True)
+def test_kind(monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    runs.clear()
+    monkeypatch.setitem(extensions.JOB_KINDS, "tests.count_rows", extensions.JobKind(
+        name="tests.count_rows", title="测试：数行数", run=count_rows, result_template="", back_url_name="home"))
+
+
+@pytest.fixture
+def start(demo_user, django_capture_on_commit_callbacks):
+    def start_as(username, **params):
+        with django_capture_on_commit_callbacks(execute=True):
+            return jobs.start_job(kind="tests.count_rows", owner=demo_user(username), params=params,
+                                  upload=SimpleUploadedFile("rows.txt", b"a\nb\nc\n"))
+
+    return start_as
+
+
+def test_a_job_runs_after_the_commit_reports_progress_and_keeps_its_result(start):
+    job = start("staff_nongan")
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.result) == (JobStatus.DONE, 3, 3, {"rows": 3})
+    # The page could see it running: progress is written at the first row, then every 100 and at the end.
+    assert runs == [job.pk, (JobStatus.RUNNING, 1, 3)]
+    assert job.output_name == "结果.csv" and job.output.read() == b"row\n1\n"
+
+
+def test_a_second_delivery_does_nothing(start):
+    job = start("staff_nongan")
+    assert run_job(job.pk) == "skipped"
+    assert runs.count(job.pk) == 1
+
+
+def test_a_refused_job_says_why_in_chinese(start, client, demo_user):
+    job = start("staff_nongan", refuse=True)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "第2行身份证号校验位错误。"
+    client.force_login(demo_user("staff_nongan"))
+    assert "第2行身份证号校验位错误。" in client.get(reverse("job_detail", args=[job.pk])).content.decode()
+
+
+def test_only_the_owner_sees_a_job_its_progress_and_its_file(start, client, demo_user):
+    job = start("staff_nongan")
+    client.force_login(demo_user("staff_nongan"))
+    assert client.get(reverse("job_status", args=[job.pk])).json() == {
+        "status": "done", "status_display": "已完成", "done": 3, "total": 3, "percent": 100, "finished": True}
+    response = client.get(reverse("job_output", args=[job.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"row\n1\n"
+    client.force_login(demo_user("staff_changchun"))  # the upper level, but not the owner
+    for name in ("job_detail", "job_status", "job_output"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_an_unknown_kind_is_a_programming_error(demo_user):
+    with pytest.raises(ValueError):
+        jobs.start_job(kind="nobody.registered", owner=demo_user("staff_nongan"))

@@ -1,15 +1,14 @@
 """The transactional outbox (appraisal/outbox.py): work after a commit exists exactly when the change
 does, waits out a broker outage, is sent once per key, and two relays never send one message twice."""
 
-import threading
-
 import pytest
 from celery import current_app, shared_task
-from django.db import connection, transaction
+from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from appraisal import outbox
 from appraisal.models import OutboxMessage
+from tests.support.concurrency import at_once
 
 RAN: list = []
 
@@ -89,20 +88,6 @@ def test_two_relays_at_once_send_each_message_once(on_postgres, transactional_db
         for value in range(20):
             outbox.enqueue("tests.outbox_probe", value)
     broker_down.undo()
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def relay():
-        barrier.wait()
-        try:
-            counts.append(outbox.relay())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=relay) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = at_once(outbox.relay)
     assert sum(counts) == 20
     assert sorted(RAN) == list(range(20))

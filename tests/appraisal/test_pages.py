@@ -4,7 +4,6 @@ check (ORG-8 scoping), the public calendar (CAL-1..CAL-5), the hotlines (OTH-2),
 import datetime
 import re
 from html import unescape
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -12,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal import views
 from appraisal.context_processors import HOTLINES_CACHE_KEY
 from appraisal.demo import DEMO_CANDIDATE, DEMO_PASSWORD
 from appraisal.models import Center, ScheduledAppraisalDay
@@ -33,15 +31,6 @@ STAFF_HOMES = {
 }
 
 
-@pytest.fixture
-def today(monkeypatch):
-    """Pin the pages' "today" to a date in the demo's 2017 calendar."""
-
-    def pin(day):
-        monkeypatch.setattr(views, "timezone", SimpleNamespace(localdate=lambda: day))
-        return day
-
-    return pin
 
 
 def text(response_or_html):

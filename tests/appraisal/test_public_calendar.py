@@ -5,14 +5,11 @@ usability round: the authority check's choices (ORG-8) and the candidate home's 
 
 import datetime
 import re
-from types import SimpleNamespace
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal import views
 from appraisal.models import Center, CenterKind, ScheduledAppraisalDay, WorkdayOverride
 from appraisal.selectors import PUBLIC_DAYS_AHEAD, public_upcoming_days
 from appraisal.workdays import registration_deadline
@@ -21,13 +18,6 @@ d = datetime.date
 TODAY = d(2019, 3, 1)  # chinese-calendar knows 2019; the demo has scheduled days in 2017 only
 
 
-@pytest.fixture
-def today(monkeypatch):
-    def pin(day):
-        monkeypatch.setattr(views, "timezone", SimpleNamespace(localdate=lambda: day))
-        return day
-
-    return pin
 
 
 def squash(text):

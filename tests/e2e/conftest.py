@@ -7,7 +7,6 @@ Playwright never downloads its own. Set PLAYWRIGHT_CHROMIUM to use another binar
 browser the tests skip, except in CI (CI=true), where they fail.
 """
 
-import datetime
 import os
 import re
 import shutil
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from appraisal.demo import DEMO_PASSWORD, load_demo
 from appraisal.models import Center, ScheduledAppraisalDay
-from tests.registration.conftest import ensure_calendar_known
+from tests.registration.conftest import open_registration_date
 
 # Playwright's sync API runs an asyncio event loop in the test thread for as long as the browser
 # lives (a session). Django sees that running loop and refuses ORM calls made from the test thread
@@ -182,9 +181,7 @@ def login(url):
 @pytest.fixture
 def open_nongan_day(demo):
     """A scheduled day of 农安县 45 days ahead: registration (10 working days before) is open today."""
-    day = timezone.localdate() + datetime.timedelta(days=45)
-    for year in {timezone.localdate().year, day.year}:
-        ensure_calendar_known(year)
+    day = open_registration_date()
     scheduled, _created = ScheduledAppraisalDay.objects.get_or_create(
         center=Center.objects.get(division_code="220122"), day=day
     )

@@ -7,7 +7,6 @@ import datetime
 import io
 
 import pytest
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
@@ -15,7 +14,7 @@ from appraisal.models import Center, ScheduledAppraisalDay
 from registration import import_sheet
 from registration.models import Application, Status
 from tests.exams.conftest import make_id_number
-from tests.registration.conftest import ensure_calendar_known
+from tests.registration.conftest import open_registration_date
 
 pytestmark = pytest.mark.e2e
 
@@ -27,9 +26,7 @@ BAD_ID = GOOD_ID[:-1] + ("0" if GOOD_ID[-1] != "0" else "1")
 @pytest.fixture
 def open_day(demo):
     """A scheduled day of 农安县 45 days ahead: registration is open today, its year's calendar known."""
-    day = timezone.localdate() + datetime.timedelta(days=45)
-    for year in {timezone.localdate().year, day.year}:
-        ensure_calendar_known(year)
+    day = open_registration_date()
     nongan = Center.objects.get(division_code="220122")
     return ScheduledAppraisalDay.objects.create(center=nongan, day=day)
 

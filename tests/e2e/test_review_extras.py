@@ -14,7 +14,7 @@ from appraisal.models import Occupation, RetakeDay, User
 from registration import services
 from registration.models import Application, MaterialKind, Status
 from tests.e2e.conftest import no_sideways_scroll
-from tests.registration.conftest import ensure_calendar_known, good_file
+from tests.registration.conftest import good_file, open_registration_date
 
 pytestmark = pytest.mark.e2e
 
@@ -136,9 +136,7 @@ def test_reg2_clerk_checks_the_original_certificate_before_approving(page, login
 @pytest.fixture
 def open_retake_day(demo):
     """This year's unified retake day 45 days ahead (registration open today), for 2016's failures."""
-    day = timezone.localdate() + datetime.timedelta(days=45)
-    for year in {timezone.localdate().year, day.year}:
-        ensure_calendar_known(year)
+    day = open_registration_date()
     retake, _created = RetakeDay.objects.update_or_create(
         year=day.year, kind="unified", defaults={"day": day, "failed_in_year": 2016}
     )

@@ -74,3 +74,13 @@ def examiner(demo_user):
         defaults={"highest_level": 3, "certificate_number": "KP2015-0001", "valid_until": datetime.date(2019, 12, 31)},
     )
     return user
+
+
+@pytest.fixture
+def seated_session(session, make_applications, demo_user, examiner):
+    """`session` with three candidates seated and the demo examiner assigned to it."""
+    make_applications(3)
+    staff = demo_user("staff_nongan")
+    services.assign_seats_automatically(session=session, actor=staff)
+    services.assign_examiner(session=session, examiner=examiner, actor=staff)
+    return session

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from appraisal.models import Center, Occupation, Role, User
-from exams import services
 from exams.models import (
     CustodyEntry,
     ExaminerQualification,
@@ -43,12 +42,8 @@ def errors(response) -> str:
 
 
 @pytest.fixture
-def seated(session, make_applications, demo_user, examiner):
-    """Three candidates seated in `session`, the demo examiner assigned to it."""
-    make_applications(3)
-    staff = demo_user("staff_nongan")
-    services.assign_seats_automatically(session=session, actor=staff)
-    services.assign_examiner(session=session, examiner=examiner, actor=staff)
+def seated(seated_session):
+    session = seated_session
     return list(Application.objects.filter(seat__session=session).select_related("candidate").order_by("pk"))
 
 

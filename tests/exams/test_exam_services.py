@@ -143,11 +143,8 @@ def test_exam5_examiner_rotates_after_consecutive_sessions_at_a_site(site, cente
 
 
 @pytest.fixture
-def seated(session, make_applications, demo_user, examiner):
-    make_applications(3)
-    staff = demo_user("staff_nongan")
-    services.assign_seats_automatically(session=session, actor=staff)
-    services.assign_examiner(session=session, examiner=examiner, actor=staff)
+def seated(seated_session):
+    session = seated_session
     return list(Application.objects.filter(seat__session=session).order_by("pk"))
 
 

@@ -14,11 +14,8 @@ from exams.models import DeclaredRelation, Score, ScoreChange, ScoreCorrectionRe
 
 
 @pytest.fixture
-def seated(session, make_applications, demo_user, examiner):
-    make_applications(3)
-    staff = demo_user("staff_nongan")
-    services.assign_seats_automatically(session=session, actor=staff)
-    services.assign_examiner(session=session, examiner=examiner, actor=staff)
+def seated(seated_session):
+    session = seated_session
     return list(SeatAssignment.objects.filter(session=session).select_related("application__candidate")
                 .order_by("pk"))
 

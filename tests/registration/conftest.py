@@ -48,14 +48,21 @@ def ensure_calendar_known(year):
         )
 
 
+def open_registration_date(days_ahead=45) -> datetime.date:
+    """A date far enough ahead that registration for an appraisal on it is open today, with the
+    calendars of this year and its year known."""
+    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    for year in {timezone.localdate().year, day.year}:
+        ensure_calendar_known(year)
+    return day
+
+
 @pytest.fixture
 def open_day(db):
     """A scheduled appraisal day of `center` far enough ahead that registration is open today."""
 
     def make(center, days_ahead=45, extension_days=0):
-        day = timezone.localdate() + datetime.timedelta(days=days_ahead)
-        for year in {timezone.localdate().year, day.year}:
-            ensure_calendar_known(year)
+        day = open_registration_date(days_ahead)
         scheduled, _created = ScheduledAppraisalDay.objects.get_or_create(
             center=center, day=day, defaults={"registration_extension_days": extension_days}
         )
@@ -117,3 +124,10 @@ def api():
         return client
 
     return as_user
+
+
+@pytest.fixture
+def tmp_media(settings, tmp_path):
+    """Uploads and PDFs go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

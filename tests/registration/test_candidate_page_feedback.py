@@ -30,9 +30,8 @@ BAD_CHECKSUM_ID = NEW_ID[:-1] + ("0" if NEW_ID[-1] != "0" else "1")
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+def media(tmp_media):
+    return tmp_media
 
 
 def stored_files(media):
@@ -149,14 +148,7 @@ def test_no_reason_box_on_other_states(request, as_candidate, state):
 # --- 9. Sign-up reports every problem at once and keeps what was typed (REG-5) -------------------
 
 
-def signup_data(centers, **overrides):
-    data = {
-        "full_name": "李新生", "id_number": NEW_ID, "phone": "13900000001", "password1": "Changbai-2017",
-        "password2": "Changbai-2017", "region": centers["nongan"].pk, "school": "", "graduation_date": "",
-        "employer_body": "", "employer_name": "农安县某饭店",
-    }
-    data.update(overrides)
-    return data
+from tests.registration.test_candidate_pages import signup_data  # noqa: E402 (the same sign-up form data)
 
 
 def test_reg5_signup_reports_all_errors_in_one_submit_and_keeps_the_values(client, centers):

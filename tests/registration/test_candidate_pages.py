@@ -13,7 +13,13 @@ from appraisal.demo import DEMO_CANDIDATE, DEMO_PASSWORD
 from appraisal.models import RetakeDay, RetakeKind, User
 from registration import services
 from registration.models import Application, ApplicationTransition, Material, MaterialKind, Status
-from tests.registration.conftest import ensure_calendar_known, good_file, image_bytes, pdf_bytes, upload
+from tests.registration.conftest import (
+    good_file,
+    image_bytes,
+    open_registration_date,
+    pdf_bytes,
+    upload,
+)
 
 
 def valid_id(first17):
@@ -24,9 +30,8 @@ NEW_ID = valid_id("22012219950101002")  # 农安县, born 1995-01-01, female
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+def media(tmp_media):
+    return tmp_media
 
 
 def stored_files(media):
@@ -233,9 +238,7 @@ def test_step_two_refuses_a_target_that_is_not_open(as_candidate, centers, occup
 @pytest.fixture
 def open_retake_day(db):
     """A unified retake day (CAL-5, 物流师 and the like) far enough ahead that registration is open."""
-    day = timezone.localdate() + datetime.timedelta(days=45)
-    for year in {timezone.localdate().year, day.year}:
-        ensure_calendar_known(year)
+    day = open_registration_date()
     retake_day, _created = RetakeDay.objects.get_or_create(
         year=day.year, kind=RetakeKind.UNIFIED, defaults={"day": day, "failed_in_year": 2016}
     )

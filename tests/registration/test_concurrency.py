@@ -1,40 +1,28 @@
 """Concurrent requests on PostgreSQL (REG-5): two tabs submitting at once, two creates racing for
 the same slot. Row locks and partial unique constraints decide; exactly one wins."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from appraisal.demo import load_demo
 from appraisal.models import Occupation, User
 from registration import services
 from registration.models import Application, Status
+from tests.support.concurrency import at_once
 
 pytestmark = pytest.mark.postgres
 
 
 def race(worker, n=2):
-    """Run `worker` in n threads released together; each thread has its own connection."""
-    barrier = threading.Barrier(n)
-    outcomes = []
+    """Run `worker` in n threads released together; each outcome is ("ok", result) or ("error", exc)."""
 
-    def run():
+    def outcome():
         try:
-            barrier.wait()
-            outcomes.append(("ok", worker()))
-        except (ValidationError, Exception) as exc:  # noqa: BLE001 - the outcome is what we assert on
-            outcomes.append(("error", exc))
-        finally:
-            connection.close()
+            return "ok", worker()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
+            return "error", exc
 
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
+    return at_once(outcome, n)
 
 
 @pytest.fixture

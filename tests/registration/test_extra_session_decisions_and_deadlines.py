@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils import timezone
 
 from appraisal.demo import load_demo
 from appraisal.models import Center, Occupation, Role, ScheduledAppraisalDay, User
@@ -24,13 +23,11 @@ from registration.services.extra_sessions import (
     decide_extra_session,
     request_extra_session,
 )
-from tests.registration.conftest import ensure_calendar_known
+from tests.registration.conftest import open_registration_date
 
 
 def future_day(days=30):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    ensure_calendar_known(day.year)
-    return day
+    return open_registration_date(days)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from appraisal.demo import load_demo
 from appraisal.models import Occupation, ScheduledAppraisalDay, User
@@ -19,13 +18,11 @@ from registration.services.extra_sessions import (
     decide_extra_session,
     request_extra_session,
 )
-from tests.registration.conftest import ensure_calendar_known
+from tests.registration.conftest import open_registration_date
 
 
 def future_day(days=30):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    ensure_calendar_known(day.year)
-    return day
+    return open_registration_date(days)
 
 
 @pytest.fixture

@@ -4,11 +4,8 @@ it is an outbox row of the submission's own transaction: with the broker down th
 concurrent delivery prints it once; a form whose message was lost after leaving the outbox is
 found by its content fingerprint and printed again."""
 
-import threading
-
 import pytest
 from celery import current_app
-from django.db import connection
 from kombu.exceptions import OperationalError
 
 from appraisal import outbox
@@ -20,6 +17,7 @@ from registration.services import forms_pdf
 from registration.tasks import reconcile_application_forms, render_application_form
 from tests.registration.conftest import good_file
 from tests.registration.test_api import BASE, payload
+from tests.support.concurrency import at_once
 
 RENDER = "registration.render_application_form"
 
@@ -123,21 +121,7 @@ def test_reg1_two_workers_delivering_at_once_print_once(on_postgres, demo_data, 
     candidate = demo_user("candidate")
     application = services.create_application(candidate=candidate, actor=candidate, occupation=occupation("汽车维修工"),
                                               level=5, target=open_day(centers["nongan"]), **form_data)
-    barrier = threading.Barrier(2)
-    names = []
-
-    def deliver():
-        barrier.wait()
-        try:
-            names.append(forms_pdf.store_application_pdf(application.pk, only_if_outdated=True))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    names = at_once(lambda: forms_pdf.store_application_pdf(application.pk, only_if_outdated=True))
     assert len(set(names)) == 1 and renders == [application.pk]
 
 

@@ -52,13 +52,19 @@ def wait_for(condition, seconds):
     return False
 
 
+@pytest.fixture
+def demo_data(on_postgres, transactional_db, settings, tmp_path):
+    """Transactional (the worker must see the rows): the demo loaded afresh, before the fixtures
+    that read it (transactional tests run last, after other ones flushed the database)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo(years=(2017,))
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not redis_up(), reason="needs Redis (the test command uses it when reachable, and in CI)")
 def test_reg1_a_worker_killed_mid_render_is_replaced_and_the_form_rendered_once(
-    on_postgres, transactional_db, settings, tmp_path, monkeypatch, demo_user, centers, open_day, occupation, form_data
+    demo_data, tmp_path, monkeypatch, demo_user, centers, open_day, occupation, form_data
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo(years=(2017,))
     candidate = demo_user("candidate")
     application = services.create_application(candidate=candidate, actor=candidate, occupation=occupation("汽车维修工"),
                                               level=5, target=open_day(centers["nongan"]), **form_data)

@@ -29,6 +29,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.gates import CLERKS
 from appraisal.models import (
     Center,
     CenterKind,
@@ -412,7 +413,7 @@ def scope_description(user) -> str:
 def can_manage_center(user, center: Center) -> bool:
     """May the user act for this center (review applications, schedule, enter data)? Center staff
     and province administrators, within their scope; examiners and HR officials only read."""
-    if not user.is_authenticated or user.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+    if not user.is_authenticated or user.role not in CLERKS:
         return False
     return can_see_center(user, center)
 
@@ -421,7 +422,7 @@ def can_manage_candidate(user, candidate) -> bool:
     """May the user act for this candidate's account (enter an application for them, give them a
     password)? Center staff and province administrators whose scope holds the candidate's region,
     school or employer body, or a center where the candidate has an application (ORG-8)."""
-    if not user.is_authenticated or user.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+    if not user.is_authenticated or user.role not in CLERKS:
         return False
     if getattr(candidate, "role", None) != Role.CANDIDATE:
         return False

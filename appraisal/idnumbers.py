@@ -42,8 +42,8 @@ def sees_full_id_numbers(user) -> bool:
     full number): center staff and province administrators, within the scope the selectors give
     them. Examiners and HR officials read masked numbers and never open ID-card copies. A
     candidate's view of their own data is decided where it is shown, not here."""
-    from appraisal.models import Role
+    from appraisal.gates import CLERKS
 
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or user.role in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN)
+    return user.is_superuser or user.role in CLERKS

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import authority
+from appraisal.gates import CLERKS
 from appraisal.models import (
     Center,
     Level,
@@ -205,7 +206,7 @@ def staff_entry_options(
     staff's own center first: ORG-7 school and enterprise bodies take only their own students and
     employees) and the center that is responsible instead."""
     today = today or timezone.localdate()
-    if actor.role not in (Role.CENTER_STAFF, Role.PROVINCE_ADMIN):
+    if actor.role not in CLERKS:
         raise PermissionDenied(_("只有鉴定机构工作人员可以代考生录入申报。"))
     if candidate.role != Role.CANDIDATE:
         raise ValidationError(_("只能为考生创建申报。"))

@@ -90,3 +90,24 @@ def run_job(job_id: int) -> str:
     _finish(job, status=JobStatus.DONE, result=result, output=job.output, output_name=job.output_name,
             done=job.total or job.done)
     return job.status
+
+
+def purge_job_files(*, older_than_days: int | None = None) -> int:
+    """An import's upload holds candidates' ID numbers: once a job has finished for a while, its
+    files (the upload and any file it made) are deleted; its page keeps the report. Returns how
+    many jobs were cleared."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    days = settings.JOB_FILES_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timezone.timedelta(days=days)
+    cleared = 0
+    finished = BackgroundJob.objects.filter(status__in=[JobStatus.DONE, JobStatus.FAILED], finished_at__lt=cutoff)
+    for job in finished.filter(~Q(upload="") | ~Q(output="")).iterator():
+        for field in (job.upload, job.output):
+            if field:
+                field.delete(save=False)
+        job.output_name = ""
+        job.save(update_fields=["upload", "output", "output_name"])
+        cleared += 1
+    return cleared

@@ -34,3 +34,11 @@ def run_job(job_id: int) -> str:
     from appraisal.jobs import run_job as run
 
     return run(job_id)
+
+
+@shared_task(name="appraisal.purge_job_files")
+def purge_job_files() -> int:
+    """Celery beat: delete the files of jobs finished more than JOB_FILES_RETENTION_DAYS ago."""
+    from appraisal.jobs import purge_job_files as purge
+
+    return purge()

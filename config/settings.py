@@ -290,7 +290,11 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "appraisal.relay_outbox", "schedule": 30.0},
     "purge-outbox": {"task": "appraisal.purge_outbox", "schedule": 86400.0},
     "purge-login-attempts": {"task": "appraisal.purge_login_attempts", "schedule": 86400.0},
+    "purge-job-files": {"task": "appraisal.purge_job_files", "schedule": 86400.0},
 }
+
+# Uploaded import files (personal data) of finished background jobs are deleted after this many days.
+JOB_FILES_RETENTION_DAYS = env.int("JOB_FILES_RETENTION_DAYS", default=7)
 
 # EXAM-5: an examiner rotates after this many consecutive sessions at the same site.
 EXAMINER_MAX_CONSECUTIVE_SESSIONS_AT_SITE = env.int("EXAMINER_MAX_CONSECUTIVE_SESSIONS_AT_SITE", default=3)

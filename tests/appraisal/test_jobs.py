@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from appraisal import extensions, jobs
 from appraisal.models import BackgroundJob, JobStatus
@@ -83,3 +84,15 @@ def test_only_the_owner_sees_a_job_its_progress_and_its_file(start, client, demo
 def test_an_unknown_kind_is_a_programming_error(demo_user):
     with pytest.raises(ValueError):
         jobs.start_job(kind="nobody.registered", owner=demo_user("staff_nongan"))
+
+
+def test_an_imports_upload_is_deleted_a_week_after_it_finished_and_the_report_stays(start, settings):
+    job = start("staff_nongan")
+    job.refresh_from_db()
+    upload, output = job.upload.name, job.output.name
+    assert jobs.purge_job_files() == 0  # just finished: kept
+    BackgroundJob.objects.filter(pk=job.pk).update(finished_at=job.finished_at - timezone.timedelta(days=8))
+    assert jobs.purge_job_files() == 1
+    job.refresh_from_db()
+    assert not job.upload and not job.output and job.result == {"rows": 3}
+    assert not (settings.MEDIA_ROOT / upload).exists() and not (settings.MEDIA_ROOT / output).exists()

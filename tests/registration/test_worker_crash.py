@@ -32,15 +32,20 @@ def redis_up() -> bool:
         return False
 
 
-def start_worker(tmp_path) -> subprocess.Popen:
+def start_worker(tmp_path, name) -> subprocess.Popen:
     db = connection.settings_dict
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
                                          f"{db['PORT'] or 5432}/{db['NAME']}",
            "REDIS_URL": BROKER, "CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_VISIBILITY_TIMEOUT": "2",
            "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT), "STARTED_FILE": str(tmp_path / "started"),
            "RENDERS_FILE": str(tmp_path / "renders")}
+    log = (tmp_path / f"{name}.log").open("w")
     return subprocess.Popen([sys.executable, str(ROOT / "tests" / "support" / "crashing_worker.py")], cwd=ROOT,
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+
+
+def log_of(tmp_path, name) -> str:
+    return (tmp_path / f"{name}.log").read_text(errors="replace")[-3000:]
 
 
 def wait_for(condition, seconds):
@@ -76,15 +81,16 @@ def test_reg1_a_worker_killed_mid_render_is_replaced_and_the_form_rendered_once(
     monkeypatch.setattr(forms_pdf, "enqueue_form_render", lambda application_id: None)
     services.submit_application(application, actor=candidate)
     Celery(broker=BROKER).send_task("registration.render_application_form", args=[application.pk])
-    first = start_worker(tmp_path)
+    first = start_worker(tmp_path, "first")
     try:
-        assert wait_for((tmp_path / "started").exists, 60), "the worker never started the render"
+        assert wait_for((tmp_path / "started").exists, 120), log_of(tmp_path, "first")
         os.killpg(first.pid, signal.SIGKILL)  # mid-render: no acknowledgement, no form
         first.wait(timeout=10)
         assert not Application.objects.get(pk=application.pk).form_pdf
-        second = start_worker(tmp_path)
+        second = start_worker(tmp_path, "second")
         try:
-            assert wait_for(lambda: Application.objects.get(pk=application.pk).form_pdf, 60), "not redelivered"
+            redelivered = wait_for(lambda: Application.objects.get(pk=application.pk).form_pdf, 120)
+            assert redelivered, "not redelivered:\n" + log_of(tmp_path, "second")
             time.sleep(3)  # a second delivery, if there were one, would have run by now
         finally:
             os.killpg(second.pid, signal.SIGTERM)

@@ -36,5 +36,9 @@ pdf.render_application_pdf = render
 
 from config.celery import app  # noqa: E402
 
+# The test kills a worker and waits for the next one to find the task again: look for abandoned
+# tasks on every poll rather than every tenth (production keeps kombu's defaults).
+app.conf.broker_transport_options = {**app.conf.broker_transport_options, "unacked_restore_throttle": 1,
+                                     "unacked_restore_interval": 1}
 app.worker_main(["worker", "--pool=solo", "--concurrency=1", "--loglevel=WARNING", "--without-heartbeat",
                  "--without-gossip", "--without-mingle"])

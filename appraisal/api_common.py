@@ -9,8 +9,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
+class BoundedIntegerField(forms.IntegerField):
+    """A whole number a database column can hold: a larger one is a 400, not an overflow (SQLite
+    refuses to bind integers past 64 bits)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class IntegerFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = BoundedIntegerField
 
 
 class StrictBooleanField(forms.NullBooleanField):

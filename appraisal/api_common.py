@@ -63,9 +63,11 @@ class FilterBackend(filters.DjangoFilterBackend):
     filterset_base = IdFilterSet
 
     def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is not None:
-            empty = sorted(name for name in filterset.filters if request.query_params.get(name, None) == "")
+        # The filters' names come from the class: no second filterset is built for this check.
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            names = filterset_class.base_filters
+            empty = sorted(name for name in names if request.query_params.get(name, None) == "")
             if empty:
                 raise ValidationError({name: ["不能为空；不按此条件筛选时请省略该参数。"] for name in empty})
         return super().filter_queryset(request, queryset, view)

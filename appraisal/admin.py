@@ -84,6 +84,8 @@ class CenterAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "kind", "parent", "division_code", "is_active", "address"]}),
         (_("业务设置"), {"fields": ["runs_question_sub_bank", "dual_certificate_school"]}),
         (_("公开电话（OTH-2）"), {"fields": ["supervision_phone", "enquiry_phone", "duty_phone"]}),
+        (_("证书编码（CERT-4）"), {"fields": ["certificate_prefecture", "certificate_body_kind",
+                                          "certificate_body_serial"]}),
     ]
 
     def get_queryset(self, request):

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from appraisal import services
 from appraisal.models import (
     AuthorityGrant,
     Center,
@@ -251,6 +252,7 @@ def load(*, stdout, quiet=False):
 
 def load_demo(years=(2017,)):
     centers = load_centers()
+    services.assign_certificate_body_codes()
     load_occupations()
     load_calendar(centers, years)
 

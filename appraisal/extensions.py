@@ -79,11 +79,30 @@ SCORE_CHANGE_GUARDS = ExtensionPoint(
     application and returns a reason to refuse, or None (certificates: revoke first).""",
 )
 
+HOME_NOTICES = ExtensionPoint(
+    "home_notices",
+    """What needs the user's attention, shown on their home page above the links (certificates:
+    overdue deliveries, open print batches). An implementation takes the user and returns a list
+    of Notice.""",
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    url: str
+
+
+def notices_for(user) -> list[Notice]:
+    return [notice for implementation in HOME_NOTICES.implementations for notice in implementation(user)]
+
+
 POINTS = (
     APPLICATION_FORM_CELLS,
     PAYMENT_WITHDRAWAL_GUARDS,
     APPLICATION_WITHDRAWAL_GUARDS,
     SCORE_CHANGE_GUARDS,
+    HOME_NOTICES,
 )
 
 

@@ -8,6 +8,7 @@ imported at the end so that Django registers them with this app.
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,23 @@ GRANTABLE_KINDS = (CenterKind.EXPANDED_COUNTY, CenterKind.SCHOOL, CenterKind.ENT
 GRANTABLE_LEVELS = (Level.FIVE, Level.FOUR, Level.THREE)
 
 
+class CertificateBodyKind(models.TextChoices):
+    """The kind of issuing body in a certificate number (CERT-4): the 7th digit of the 16."""
+
+    GUIDANCE_CENTER = "0", _("职业技能鉴定指导中心")
+    NATIONAL_STATION = "1", _("国家职业技能鉴定站")
+    LOCAL_STATION = "2", _("地方职业技能鉴定站（所）")
+    INDUSTRY_STATION = "3", _("行业职业技能鉴定站")
+    ENTERPRISE_STATION = "4", _("企业职业技能鉴定站")
+
+
+# The body kind a new center gets unless told otherwise.
+DEFAULT_BODY_KINDS = {
+    CenterKind.PROVINCE: CertificateBodyKind.GUIDANCE_CENTER,
+    CenterKind.ENTERPRISE: CertificateBodyKind.ENTERPRISE_STATION,
+}
+
+
 class Center(models.Model):
     """An appraisal center or a unit in the hierarchy of ORG-1."""
 
@@ -88,6 +106,19 @@ class Center(models.Model):
     enquiry_phone = models.CharField(_("报名咨询电话"), max_length=100, blank=True)
     duty_phone = models.CharField(_("定期鉴定日值班电话"), max_length=60, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # CERT-4: the body's code in certificate numbers (地区2位 + 机构类别1位 + 机构序号3位).
+    certificate_prefecture = models.CharField(
+        _("证书编码·地区代码"), max_length=2, blank=True,
+        validators=[RegexValidator(r"^\d{2}$", _("地区代码为两位数字。"))],
+        help_text=_("省本级为00，各市（州）为行政区划代码第3、4位。"),
+    )
+    certificate_body_kind = models.CharField(
+        _("证书编码·机构类别"), max_length=1, choices=CertificateBodyKind.choices, blank=True
+    )
+    certificate_body_serial = models.PositiveSmallIntegerField(
+        _("证书编码·机构序号"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(999)], help_text=_("1至999，同一地区同一类别内唯一。"),
+    )
 
     class Meta:
         verbose_name = _("鉴定机构")
@@ -104,6 +135,18 @@ class Center(models.Model):
                 condition=Q(runs_question_sub_bank=False) | Q(kind=CenterKind.CITY),
                 name="center_sub_bank_only_city",
                 violation_error_message=_("只有地市级鉴定中心可以运行国家题库分库。"),
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_prefecture", "certificate_body_kind", "certificate_body_serial"],
+                name="center_certificate_body_code_unique",
+                violation_error_message=_("该证书机构代码已被其他鉴定机构使用。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(certificate_prefecture="", certificate_body_kind="", certificate_body_serial__isnull=True)
+                | (~Q(certificate_prefecture="") & ~Q(certificate_body_kind="")
+                   & Q(certificate_body_serial__gte=1, certificate_body_serial__lte=999)),
+                name="center_certificate_body_code_complete",
+                violation_error_message=_("证书机构代码的地区、类别和序号须同时填写，序号为1至999。"),
             ),
             models.UniqueConstraint(
                 fields=["kind"],
@@ -137,6 +180,13 @@ class Center(models.Model):
             raise ValidationError({"runs_question_sub_bank": _("只有地市级鉴定中心可以运行国家题库分库。")})
         if self.dual_certificate_school and self.kind != CenterKind.SCHOOL:
             raise ValidationError({"dual_certificate_school": _("只有院校鉴定机构可以按“双证书”招生。")})
+
+    @property
+    def certificate_body_code(self) -> str | None:
+        """The 6 digits of this body in certificate numbers, or None while they are not set."""
+        if self.certificate_body_serial is None or not self.certificate_prefecture or not self.certificate_body_kind:
+            return None
+        return f"{self.certificate_prefecture}{self.certificate_body_kind}{self.certificate_body_serial:03d}"
 
     @property
     def is_regional(self):

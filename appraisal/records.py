@@ -40,6 +40,7 @@ class PersonalDataKind(models.TextChoices):
     APPLICATION_FORM = "application_form", _("申报表PDF")
     APPLICATION_FORMS_BATCH = "application_forms_batch", _("批量打印申报表")
     REGISTRATION_EXPORT = "registration_export", _("报名数据导出")
+    CERTIFICATE_PRINT = "certificate_print", _("证书打印批次")
 
 
 class PersonalDataAccess(AppendOnlyModel):

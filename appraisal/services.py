@@ -7,14 +7,17 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from appraisal.models import (
+    DEFAULT_BODY_KINDS,
     GRANTABLE_KINDS,
     GRANTABLE_LEVELS,
     AuthorityGrant,
     Center,
     CenterKind,
+    CertificateBodyKind,
     Level,
     PersonalDataAccess,
     PersonalDataRecord,
@@ -29,7 +32,45 @@ def create_center(*, name, kind, parent=None, division_code=None, **fields) -> C
     center = Center(name=name, kind=kind, parent=parent, division_code=division_code or None, **fields)
     center.full_clean()
     center.save()
+    assign_certificate_body_codes([center])
     return center
+
+
+def _prefecture_of(center: Center) -> str:
+    """CERT-4: 00 for the province's own bodies, else the 3rd and 4th digits of the nearest
+    division code above (a county's city, a school's city)."""
+    node = center
+    while node is not None:
+        if node.kind == CenterKind.PROVINCE:
+            return "00"
+        if node.division_code:
+            return node.division_code[2:4]
+        node = node.parent
+    return "00"
+
+
+def assign_certificate_body_codes(centers=None) -> int:
+    """Give every center without one a certificate body code (CERT-4): its prefecture, the default
+    kind for its kind of center, and the next free serial of that prefecture and kind. Codes set by
+    hand are kept. Returns how many were assigned."""
+    todo = list(centers if centers is not None else Center.objects.filter(certificate_body_serial__isnull=True))
+    assigned = 0
+    with transaction.atomic():
+        for center in todo:
+            center = Center.objects.select_for_update(of=("self",)).select_related("parent__parent").get(pk=center.pk)
+            if center.certificate_body_serial is not None:
+                continue
+            prefecture = _prefecture_of(center)
+            kind = DEFAULT_BODY_KINDS.get(center.kind, CertificateBodyKind.LOCAL_STATION)
+            used = Center.objects.filter(certificate_prefecture=prefecture, certificate_body_kind=kind)
+            serial = (used.aggregate(top=Max("certificate_body_serial"))["top"] or 0) + 1
+            if serial > 999:
+                raise ValidationError(_("地区%(p)s的证书机构序号已用完。") % {"p": prefecture})
+            center.certificate_prefecture, center.certificate_body_kind = prefecture, kind
+            center.certificate_body_serial = serial
+            center.save(update_fields=["certificate_prefecture", "certificate_body_kind", "certificate_body_serial"])
+            assigned += 1
+    return assigned
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from appraisal import authority, gates, selectors
+from appraisal import authority, extensions, gates, selectors
 from appraisal.extensions import JOB_KINDS
 from appraisal.forms import AccessLogFilterForm, AuthorityCheckForm, DeadlineForm
 from appraisal.gates import role_required
@@ -115,6 +115,7 @@ def home(request):
         "upcoming_days": selectors.upcoming_appraisal_days(user, today=today, limit=12),
         "unified": selectors.upcoming_unified_appraisals(today=today),
         "retake_days": selectors.upcoming_retake_days(today=today),
+        "notices": extensions.notices_for(user),
     }
     if user.role == Role.CANDIDATE:
         context["candidate_centers"] = authority.candidate_centers(user)

@@ -27,7 +27,7 @@ from appraisal.pdf import render_pdf
 from exams import marking
 from exams.models import ExamSession, Score, SeatAssignment, SessionSubject
 from registration.models import Material, MaterialKind
-from registration.pdf import _photo_data_uri
+from registration.pdf import photo_data_uri
 
 TEMPLATE = "pdf/admission_ticket.html"
 STYLESHEETS = ("pdf/base.css", "pdf/admission_ticket.css")
@@ -128,7 +128,7 @@ def ticket_context(seat: SeatAssignment, *, photo: bytes | None = None, exempt: 
         "room": seat.room.name,
         "seat": f"{seat.seat_number}号",
         "subjects": subjects,
-        "photo": _photo_data_uri(photo),
+        "photo": photo_data_uri(photo),
     }
 
 

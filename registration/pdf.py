@@ -67,7 +67,7 @@ def _fit(text: str, capacity: int, *, line_break_cost: int = 0) -> str:
     return "xxsmall"
 
 
-def _photo_data_uri(content: bytes | None) -> str:
+def photo_data_uri(content: bytes | None) -> str:
     """The photo as a data: URL, shrunk to the box when larger (a 2 MB upload must not make a 2 MB page)."""
     if not content:
         return ""
@@ -128,7 +128,7 @@ def form_context(application: Application, photo: bytes | None = None, later: di
         "center_opinion_date": _day(a.center_opinion_date),
         "hr_opinion": a.hr_opinion,
         "hr_opinion_date": _day(a.hr_opinion_date),
-        "photo": _photo_data_uri(photo),
+        "photo": photo_data_uri(photo),
     }
     values.update(later or {})
     values["fit"] = {

@@ -8,7 +8,7 @@ transaction; the views, API, commands and Celery tasks only call these. See docs
 - papers: compose_paper, request_papers, fulfil_paper_request, record_custody, composes_own_papers
 - supervision: record_supervision, record_incident
 - scores: enter_score, enter_grid, publish_session, missing_scores, request_score_correction,
-  decide_score_correction, expire_retained_passes, application_outcome, published_scores_for_forms
+  decide_score_correction, expire_retained_passes, application_outcome, outcomes_for, published_scores_for_forms
 - score_import: import_scores
 - tickets: store_session_tickets, stored_session_tickets, queue_session_tickets
 
@@ -34,6 +34,7 @@ from exams.services.scores import (
     enter_score,
     expire_retained_passes,
     missing_scores,
+    outcomes_for,
     publish_session,
     published_scores_for_forms,
     request_score_correction,
@@ -56,7 +57,7 @@ from exams.services.supervision import record_incident, record_supervision
 from exams.services.tickets import queue_session_tickets, store_session_tickets, stored_session_tickets
 
 __all__ = [
-    "PUBLICATION_WORKING_DAYS", "SeatingResult", "add_examiner_qualification", "add_room", "application_outcome",
+    "PUBLICATION_WORKING_DAYS", "SeatingResult", "add_examiner_qualification", "add_room", "application_outcome", "outcomes_for",
     "assign_examiner", "assign_seat", "assign_seats_automatically", "check_publication_deadlines", "compose_paper",
     "composes_own_papers", "create_site", "decide_score_correction", "eligible_applications", "enter_grid",
     "enter_score", "expire_retained_passes", "fulfil_paper_request", "import_scores", "missing_scores",

@@ -11,18 +11,20 @@ from django.utils.translation import gettext as _
 
 from appraisal import authority, extensions
 from exams.marking import (
+    NO_MEASURE,
     check_discipline,
     check_exam_held,
     check_open_for_marking,
     check_recusal,
     check_subject,
     declared_relations,
+    discipline_by_application,
     discipline_of,
     marks_as_examiner,
     parse_score,
     pass_kept_until,
     plan_score,
-    retained_passes,
+    retained_passes_by_candidate,
     subjects_to_take,
 )
 from exams.models import (
@@ -205,17 +207,38 @@ def application_outcome(application: Application) -> str | None:
     """'qualified' when every subject of the level is passed (this time or kept from the last year),
     'not_qualified' once published otherwise, None before publication. EXAM-11: a subject made void
     counts as failed; a disqualified application is not qualified whatever its scores."""
-    seat = SeatAssignment.objects.select_related("session").filter(application=application).first()
-    if seat is None or not seat.session.is_published:
-        return None
-    discipline = discipline_of(application)
-    if discipline.disqualified:
-        return "not_qualified"  # EXAM-11: 取消本次鉴定资格
-    passed_now = set(application.scores.filter(passed=True).values_list("subject", flat=True)) - discipline.void
-    kept = retained_passes(application.candidate_id, application.occupation_id, application.level, seat.session.day)
-    kept -= discipline.void  # the subject made void at this sitting counts as failed
-    needed = set(subjects_for_level(application.level))
-    return "qualified" if needed <= passed_now | kept else "not_qualified"
+    return outcomes_for([application.pk]).get(application.pk)
+
+
+def outcomes_for(application_ids) -> dict[int, str]:
+    """application_outcome for many applications in a few queries (one per occupation, level and
+    exam day for the kept passes): application id -> 'qualified' / 'not_qualified'; applications
+    not seated or not yet published are left out."""
+    seats = list(SeatAssignment.objects.filter(application_id__in=application_ids,
+                                               session__status=SessionStatus.PUBLISHED)
+                 .values_list("application_id", "application__candidate_id", "application__occupation_id",
+                              "application__level", "session__day"))
+    if not seats:
+        return {}
+    ids = [seat[0] for seat in seats]
+    discipline = discipline_by_application(ids)
+    passed: dict[int, set[str]] = {}
+    for application_id, subject in Score.objects.filter(application_id__in=ids, passed=True).values_list(
+            "application_id", "subject"):
+        passed.setdefault(application_id, set()).add(subject)
+    groups: dict[tuple, list] = {}
+    for seat in seats:
+        groups.setdefault(seat[2:], []).append(seat)
+    outcomes = {}
+    for (occupation_id, level, day), group in groups.items():
+        kept = retained_passes_by_candidate([s[1] for s in group], occupation_id, level, day)
+        needed = set(subjects_for_level(level))
+        for application_id, candidate_id, *_rest in group:
+            measures = discipline.get(application_id, NO_MEASURE)
+            have = (passed.get(application_id, set()) | kept.get(candidate_id, set())) - measures.void
+            qualified = not measures.disqualified and needed <= have
+            outcomes[application_id] = "qualified" if qualified else "not_qualified"
+    return outcomes
 
 
 # --- REG-1: published scores printed on the 申报表 (registered in exams/apps.py) -----------------------

@@ -136,7 +136,7 @@ def test_reg1_large_png_photo_is_shrunk_to_the_box(draft, candidate, inspect):
     assert len(images) == 1
     width, height = map(int, images[0].split()[3:5])
     assert width <= pdf.PHOTO_BOX_PX[0] * 1.5 and height <= 800 and images[0].split()[8] == "jpeg"
-    with Image.open(io.BytesIO(base64.b64decode(pdf._photo_data_uri(buffer.getvalue()).split(",")[1]))) as shrunk:
+    with Image.open(io.BytesIO(base64.b64decode(pdf.photo_data_uri(buffer.getvalue()).split(",")[1]))) as shrunk:
         assert shrunk.size <= pdf.PHOTO_BOX_PX
 
 

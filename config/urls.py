@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("appraisal.urls")),
     path("registration/", include("registration.urls")),
     path("exams/", include("exams.urls")),
+    path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
 ]

@@ -1,0 +1,105 @@
+"""The certificate as a PDF (CERT-2, CERT-4): the printing center's batch and the candidate's
+electronic certificate share one layout (templates/pdf/certificate.html), with the holder's photo
+and a QR code that opens the public verification page for the certificate's number.
+
+- render_certificates(certificates, progress=) -> bytes: many as ONE PDF, laid out in chunks so a
+  long batch reports its progress (the chunks are joined without laying them out again).
+- electronic_pdf_name(certificate, photo) -> storage name fingerprinted on everything printed, so a
+  stored electronic certificate is reused until something on it changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from appraisal.models import Level
+from appraisal.pdf import render_pdf, template_css
+from certificates.models import Certificate
+from registration import pdf as application_pdf
+
+TEMPLATE = "pdf/certificate.html"
+STYLESHEETS = ("pdf/base.css", "pdf/certificate.css")
+CHUNK = 100  # certificates laid out per WeasyPrint render in a batch (progress is reported per chunk)
+PDF_DIR = "certificates"
+
+
+def verification_url(number: str) -> str:
+    """The public page that verifies this number (what the QR code opens)."""
+    return f"{settings.PUBLIC_BASE_URL}{reverse('certificates:verify')}?{urlencode({'number': number})}"
+
+
+def qr_data_uri(number: str) -> str:
+    return segno.make(verification_url(number), error="m").svg_data_uri(border=0, scale=4)
+
+
+def _day(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def certificate_context(certificate: Certificate, photo: bytes | None) -> dict:
+    """What one certificate prints, as display strings (the template holds no logic)."""
+    c = certificate
+    return {
+        "number": c.number,
+        "name": c.holder_name,
+        "gender": c.get_holder_gender_display(),
+        "id_number": c.holder_id_number,
+        "occupation": c.occupation.name,
+        "level": f"{Level.short_label(c.level)}（{Level(c.level).label.split('/')[0]}）",
+        "issued_on": _day(c.issued_on),
+        "issuing_authority": c.issuing_authority,
+        "body": c.body.name,
+        "replacement": c.replacement_count > 0,
+        "photo": application_pdf.photo_data_uri(photo),
+        "qr": qr_data_uri(c.number),
+        "verify_url": verification_url(c.number),
+    }
+
+
+def _photos(certificates: list[Certificate]) -> dict[int, bytes | None]:
+    applications = [c.application for c in certificates]
+    materials = application_pdf.photo_materials(applications)
+    return {pk: application_pdf.read_file(m) for pk, m in materials.items()}
+
+
+def render_certificates(certificates: Iterable[Certificate], *,
+                        progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Certificates (with `occupation`, `body` and `application` loaded) as one PDF, a page each."""
+    certificates = list(certificates)
+    if not certificates:
+        raise ValueError("no certificate to print")
+    documents = []
+    for start in range(0, len(certificates), CHUNK):
+        chunk = certificates[start:start + CHUNK]
+        photos = _photos(chunk)
+        pages = [certificate_context(c, photos.get(c.application_id)) for c in chunk]
+        documents.append(render_pdf(render_to_string(TEMPLATE, {"pages": pages}), stylesheets=STYLESHEETS))
+        if progress:
+            progress(start + len(chunk), len(certificates))
+    return documents[0] if len(documents) == 1 else application_pdf.join_pdfs(documents)
+
+
+@functools.cache
+def _template_version() -> str:
+    source = "".join(template_css(name) for name in (TEMPLATE, *STYLESHEETS))
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+PRINTED_FIELDS = ("number", "holder_name", "holder_gender", "holder_id_number", "occupation_id", "level",
+                  "issued_on", "issuing_authority", "body_id", "replacement_count")
+
+
+def electronic_pdf_name(certificate: Certificate, photo_sha256: str) -> str:
+    printed = {name: getattr(certificate, name) for name in PRINTED_FIELDS}
+    printed.update(photo=photo_sha256, template=_template_version(), base=settings.PUBLIC_BASE_URL)
+    digest = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{PDF_DIR}/certificate-{certificate.pk}-{digest}.pdf"

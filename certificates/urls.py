@@ -1,0 +1,30 @@
+"""URLs of the certificates app: staff, the printing center, the candidate, and public verification."""
+
+from django.urls import path
+
+from certificates.views import candidate, printing, public, staff
+
+app_name = "certificates"
+
+urlpatterns = [
+    # staff: issuing per session, the list, one certificate and its actions
+    path("", staff.index, name="index"),
+    path("sessions/", staff.sessions, name="sessions"),
+    path("sessions/<int:pk>/", staff.session_issue, name="session_issue"),
+    path("<int:pk>/", staff.detail, name="detail"),
+    path("deliver/", staff.deliver, name="deliver"),
+    path("<int:pk>/reissue/", staff.reissue, name="reissue"),
+    path("<int:pk>/spoiled/", staff.spoiled, name="spoiled"),
+    path("<int:pk>/revoke/", staff.revoke, name="revoke"),
+    # the printing center
+    path("print/", printing.print_queue, name="print_queue"),
+    path("print/batches/", printing.batches, name="batches"),
+    path("print/batches/new/", printing.batch_create, name="batch_create"),
+    path("print/batches/<int:pk>/", printing.batch, name="batch"),
+    path("print/batches/<int:pk>/cancel/", printing.batch_cancel, name="batch_cancel"),
+    # the candidate (and staff in scope): the electronic certificate
+    path("mine/", candidate.mine, name="mine"),
+    path("<int:pk>/pdf/", candidate.electronic_pdf, name="pdf"),
+    # anyone
+    path("verify/", public.verify, name="verify"),
+]

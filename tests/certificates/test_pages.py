@@ -1,0 +1,122 @@
+"""The certificates pages: each role sees its work, nobody else's; forms refuse bad input in Chinese."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from certificates import services
+from certificates.models import Certificate, State
+
+
+@pytest.fixture
+def candidate_user(issued):
+    return issued[0].application.candidate
+
+
+def test_session_page_issues_the_whole_session(published_session, logged_in_client):
+    client = logged_in_client("staff_nongan")
+    page = client.get(reverse("certificates:session_issue", args=[published_session.pk]))
+    assert page.status_code == 200 and 'data-testid="eligible-count">3<' in page.content.decode()
+    response = client.post(reverse("certificates:session_issue", args=[published_session.pk]), follow=True)
+    assert "已核发 3 张证书" in response.content.decode()
+    assert Certificate.objects.count() == 3
+    client.post(reverse("certificates:session_issue", args=[published_session.pk]))  # a double click
+    assert Certificate.objects.count() == 3
+
+
+def test_session_page_outside_scope_is_404(published_session, logged_in_client):
+    assert logged_in_client("staff_gongzhuling").get(
+        reverse("certificates:session_issue", args=[published_session.pk])).status_code == 404
+
+
+def test_print_queue_batch_and_confirm_pages(issued, logged_in_client, django_capture_on_commit_callbacks):
+    client = logged_in_client("staff_changchun")
+    queue = client.get(reverse("certificates:print_queue")).content.decode()
+    assert all(c.number in queue for c in issued)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("certificates:batch_create"), {"certificate": [c.pk for c in issued]})
+    batch_url = response["Location"]
+    page = client.get(batch_url).content.decode()
+    assert 'data-testid="job-file"' in page
+    bad = client.post(batch_url, {"first_serial": "=cmd"})
+    assert bad.status_code == 400 and "流水码应为" in bad.content.decode()
+    done = client.post(batch_url, {"first_serial": "J0001", "spoiled": [issued[0].pk],
+                                   f"reason_{issued[0].pk}": "卡纸"}, follow=True)
+    assert "已确认：打印 2 张，作废 1 张" in done.content.decode()
+
+
+def test_staff_list_and_deliver(issued, logged_in_client):
+    Certificate.objects.filter(pk=issued[0].pk).update(state=State.PRINTED, blank_serial="X1")
+    client = logged_in_client("staff_nongan")
+    listing = client.get(reverse("certificates:index")).content.decode()
+    assert issued[0].number in listing
+    response = client.post(reverse("certificates:deliver"), {"certificate": [issued[0].pk], "to_unit": "unit",
+                                                             "unit_name": "", "on": datetime.date.today()}, follow=True)
+    assert "单位集体领取须填写领取单位名称" in response.content.decode()
+    response = client.post(reverse("certificates:deliver"), {"certificate": [issued[0].pk], "to_unit": "self",
+                                                             "on": datetime.date.today()}, follow=True)
+    assert "已登记发放 1 张证书" in response.content.decode()
+
+
+def test_staff_of_another_city_see_nothing(issued, logged_in_client):
+    client = logged_in_client("staff_gongzhuling")
+    assert issued[0].number not in client.get(reverse("certificates:index")).content.decode()
+    assert client.get(reverse("certificates:detail", args=[issued[0].pk])).status_code == 404
+    assert client.get(reverse("certificates:pdf", args=[issued[0].pk])).status_code == 404
+
+
+def test_examiner_and_candidate_have_no_staff_pages(issued, logged_in_client, candidate_user):
+    assert logged_in_client("examiner").get(reverse("certificates:index")).status_code == 403
+    assert logged_in_client(candidate_user).get(reverse("certificates:print_queue")).status_code == 403
+
+
+def test_candidate_sees_and_downloads_their_own(issued, logged_in_client, candidate_user, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client = logged_in_client(candidate_user)
+    page = client.get(reverse("certificates:mine")).content.decode()
+    assert issued[0].number in page and "2017年7月24日前由长春市职业技能鉴定中心发放" in page
+    assert issued[1].number not in page
+    response = client.get(reverse("certificates:pdf", args=[issued[0].pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    stored = Certificate.objects.get(pk=issued[0].pk).pdf.name
+    client.get(reverse("certificates:pdf", args=[issued[0].pk]))
+    assert Certificate.objects.get(pk=issued[0].pk).pdf.name == stored  # rendered once, then served
+    assert client.get(reverse("certificates:pdf", args=[issued[1].pk])).status_code == 404  # another's
+
+
+def test_revoke_page_is_the_provinces(issued, logged_in_client):
+    url = reverse("certificates:revoke", args=[issued[0].pk])
+    logged_in_client("staff_changchun").post(url, {"reason": "x", "document": "y"})
+    assert Certificate.objects.get(pk=issued[0].pk).state == State.ISSUED
+    response = logged_in_client("province_admin").post(url, {"reason": "材料造假", "document": "吉鉴撤1号"}, follow=True)
+    assert "证书已撤销" in response.content.decode()
+    assert Certificate.objects.get(pk=issued[0].pk).state == State.REVOKED
+
+
+def test_public_verification(issued, client, django_assert_num_queries):
+    certificate = issued[0]
+    url = reverse("certificates:verify")
+    valid = client.get(url, {"number": certificate.number, "name": certificate.holder_name}).content.decode()
+    assert "证书有效" in valid and certificate.holder_id_number not in valid
+    assert certificate.holder_id_number[:6] + "********" + certificate.holder_id_number[-4:] in valid
+    with django_assert_num_queries(1):
+        wrong_name = client.get(url, {"number": certificate.number, "name": "张三"}).content.decode()
+    with django_assert_num_queries(1):
+        unknown = client.get(url, {"number": "2622999999999999", "name": certificate.holder_name}).content.decode()
+    strip = lambda html: html.split('data-testid="verify-result"')[1].split("</section>")[0]  # noqa: E731
+    assert strip(wrong_name) == strip(unknown) and "未查到该证书" in unknown
+    bad = client.get(url, {"number": "12ab", "name": "x"})
+    assert bad.status_code == 400 and "证书编号为16位数字" in bad.content.decode()
+    services.revoke(certificate=certificate, actor=certificate.issued_by.__class__.objects.get(username="province_admin"),
+                    reason="造假", document="吉鉴撤9号")
+    revoked = client.get(url, {"number": certificate.number, "name": certificate.holder_name}).content.decode()
+    assert "证书已撤销" in revoked
+
+
+def test_qr_code_opens_verification_with_the_number(issued):
+    from certificates import documents
+
+    assert documents.verification_url(issued[0].number).endswith(f"/certificates/verify/?number={issued[0].number}")
+    assert documents.qr_data_uri(issued[0].number).startswith("data:image/svg+xml")

@@ -16,13 +16,13 @@ from certificates.services.printing import PRINT_JOB, require_printer
 
 def run_print_batch(job, progress) -> dict:
     batch = PrintBatch.objects.select_related("printing_center").filter(pk=job.params.get("batch")).first()
-    if batch is None or batch.status != BatchStatus.OPEN:
-        raise ValidationError(_("该打印批次已确认或已取消，无需再生成。"))
+    if batch is None or batch.status == BatchStatus.CANCELLED:
+        raise ValidationError(_("该打印批次已取消，无需再生成。"))
     require_printer(job.owner, batch.printing_center)  # the owner may have moved center since
-    certificates = list(Certificate.objects.filter(print_items__batch=batch, print_items__is_open=True)
+    certificates = list(Certificate.objects.filter(print_items__batch=batch)
                         .select_related("occupation", "body", "application").order_by("print_items__position"))
     if not certificates:
-        raise ValidationError(_("该批次中已没有待打印的证书。"))
+        raise ValidationError(_("该批次中没有证书。"))
     content = documents.render_certificates(certificates, progress=progress)
     # The sheets print full ID numbers: the access log records who made them, and whose.
     record_personal_data_access(user=job.owner, kind=PersonalDataKind.CERTIFICATE_PRINT,

@@ -73,11 +73,13 @@ def test_load_demo_is_idempotent():
 
 @pytest.fixture
 def without_demo_applications(monkeypatch):
-    """The command also calls registration's demo applications (tested there); whether they load
-    depends on today's open days, so these tests of the core's demo data leave them out."""
+    """The command also calls registration's demo applications and certificates' demo cycle (tested
+    there); whether they load depends on today's open days, so these tests of the core's demo data
+    leave them out."""
     from registration import demo
 
     monkeypatch.setattr(demo, "load_demo_applications", lambda today=None: [])
+    monkeypatch.setattr("certificates.demo.load", lambda **kwargs: None)
 
 
 @pytest.mark.usefixtures("without_demo_applications")

@@ -5,12 +5,18 @@ worker while its page shows the progress, then the result.
 never loses it); `run_job()` is the task's body: it runs the kind's runner once, whatever the
 deliveries (a finished job is left as it is; a job whose worker died is run again from the start,
 so runners do their writes all or nothing). On the embedded default Celery is eager: the job has
-run by the time its page opens."""
+run by the time its page opens.
+
+Progress goes to the cache while the job runs, not to its row: a runner checks and writes in one
+transaction (all or nothing), and a row updated inside that transaction would show nothing to the
+page until the end. `progress_of()` reads it back; the row gets the final count when the job ends.
+The cache is the broker's Redis, so a worker that can run a job can also report its progress."""
 
 from __future__ import annotations
 
 import logging
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,6 +30,8 @@ logger = logging.getLogger(__name__)
 RUN_TASK = "appraisal.run_job"
 # Progress is written at most this often (rows), so a 5,000-row import makes a few dozen updates.
 PROGRESS_STEP = 100
+# A running job's progress is kept this long after its last update (a dead worker's job is run again).
+PROGRESS_TTL = 6 * 3600
 
 
 def start_job(*, kind: str, owner, params: dict | None = None, upload=None) -> BackgroundJob:
@@ -43,20 +51,37 @@ def _claim(job_id: int) -> BackgroundJob | None:
         job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.finished:
             return None  # gone, or a second delivery of a job already done
-        job.status, job.started_at, job.done = JobStatus.RUNNING, timezone.now(), 0
-        job.save(update_fields=["status", "started_at", "done"])
+        job.status, job.started_at, job.done, job.total = JobStatus.RUNNING, timezone.now(), 0, 0
+        job.save(update_fields=["status", "started_at", "done", "total"])
+    cache.delete(_progress_key(job.pk))  # a run after a dead worker starts again from 0
     return job
 
 
-def _progress(job: BackgroundJob):
-    last = {"done": -PROGRESS_STEP}
+def _progress_key(job_id: int) -> str:
+    return f"job-progress:{job_id}"
 
-    def report(done: int, total: int) -> None:
-        if done - last["done"] >= PROGRESS_STEP or done >= total:
-            last["done"] = done
-            BackgroundJob.objects.filter(pk=job.pk).update(done=min(done, total), total=total)
 
-    return report
+class _Progress:
+    """The `progress(done, total)` a runner calls: written to the cache every PROGRESS_STEP rows
+    and at the end; the last count is kept for the job's row."""
+
+    def __init__(self, job: BackgroundJob):
+        self.key, self.done, self.total, self.written = _progress_key(job.pk), 0, 0, -PROGRESS_STEP
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = min(done, total), total
+        if done - self.written >= PROGRESS_STEP or done >= total:
+            self.written = done
+            cache.set(self.key, (self.done, self.total), PROGRESS_TTL)
+
+
+def progress_of(job: BackgroundJob) -> tuple[int, int]:
+    """(done, total) of a job: while it runs, what its runner last reported; else its row's."""
+    if job.status == JobStatus.RUNNING:
+        reported = cache.get(_progress_key(job.pk))
+        if reported:
+            return tuple(reported)
+    return job.done, job.total
 
 
 def _finish(job: BackgroundJob, **fields) -> None:
@@ -64,6 +89,7 @@ def _finish(job: BackgroundJob, **fields) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     job.save(update_fields=list(fields))
+    cache.delete(_progress_key(job.pk))
 
 
 def run_job(job_id: int) -> str:
@@ -71,8 +97,9 @@ def run_job(job_id: int) -> str:
     if job is None:
         return "skipped"
     kind = JOB_KINDS[job.kind]
+    progress = _Progress(job)
     try:
-        result = kind.run(job, _progress(job)) or {}
+        result = kind.run(job, progress) or {}
     except (ValidationError, PermissionDenied) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         _finish(job, status=JobStatus.FAILED, error="；".join(str(m).rstrip("。") for m in messages) + "。")
@@ -86,9 +113,8 @@ def run_job(job_id: int) -> str:
         name, content = file
         job.output.save(name, ContentFile(content), save=False)
         job.output_name = name
-    job.refresh_from_db(fields=["done", "total"])
     _finish(job, status=JobStatus.DONE, result=result, output=job.output, output_name=job.output_name,
-            done=job.total or job.done)
+            done=progress.total, total=progress.total)
     return job.status
 
 

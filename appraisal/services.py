@@ -148,15 +148,22 @@ def purge_login_attempts(*, now: datetime.datetime | None = None) -> int:
     return deleted + logged
 
 
-def record_personal_data_access(*, user, kind: str, application_ids, request=None) -> PersonalDataAccess:
+def access_origin(request) -> dict:
+    """Where a request came from (its path and address), for an access recorded later: an export
+    run as a background job records the address of the request that asked for it."""
+    return {"path": request.get_full_path()[:500], "ip_address": request.META.get("REMOTE_ADDR") or None}
+
+
+def record_personal_data_access(*, user, kind: str, application_ids, request=None, origin=None) -> PersonalDataAccess:
     """Record that `user` was shown the full ID numbers of these applications (a material file, a
-    申报表, an export). Written whatever happens next: the file is already on its way."""
+    申报表, an export). Written whatever happens next: the file is already on its way. The path and
+    address come from `request`, or from `origin` (`access_origin()` of an earlier request)."""
     ids = sorted({int(pk) for pk in application_ids})
+    origin = access_origin(request) if request is not None else (origin or {})
     with transaction.atomic():
         access = PersonalDataAccess.objects.create(
-            user=user, kind=kind, record_count=len(ids),
-            path=(request.get_full_path()[:500] if request is not None else ""),
-            ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+            user=user, kind=kind, record_count=len(ids), path=origin.get("path") or "",
+            ip_address=origin.get("ip_address") or None,
         )
         PersonalDataRecord.objects.bulk_create(
             [PersonalDataRecord(access=access, application_id=pk) for pk in ids], batch_size=2000

@@ -19,7 +19,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from appraisal import authority, extensions, gates, selectors
+from appraisal import authority, extensions, gates, jobs, selectors
 from appraisal.extensions import JOB_KINDS
 from appraisal.forms import AccessLogFilterForm, AuthorityCheckForm, DeadlineForm
 from appraisal.gates import role_required
@@ -210,16 +210,23 @@ def access_log(request):
 # --- Long work off the request: its progress and result (appraisal/jobs.py) --------------------
 
 
+def _job_or_404(request, pk):
+    """The user's own job (404 for anyone else's), with how far it got."""
+    job = get_object_or_404(selectors.jobs_for(request.user), pk=pk)
+    job.done, job.total = jobs.progress_of(job)
+    return job
+
+
 @login_required
 def job_detail(request, pk):
-    job = get_object_or_404(selectors.jobs_for(request.user), pk=pk)
+    job = _job_or_404(request, pk)
     kind = JOB_KINDS.get(job.kind)
     return render(request, "appraisal/job.html", {"job": job, "kind": kind, "result": job.result})
 
 
 @login_required
 def job_status(request, pk):
-    job = get_object_or_404(selectors.jobs_for(request.user), pk=pk)
+    job = _job_or_404(request, pk)
     return JsonResponse({"status": job.status, "status_display": job.get_status_display(), "done": job.done,
                          "total": job.total, "percent": job.percent, "finished": job.finished})
 

@@ -9,13 +9,15 @@ class ExamsConfig(AppConfig):
     def ready(self):
         # Registration cannot import exams (dependencies go one way), so exams plugs into the
         # extension points: a seated candidate stays paid (FEE-1), and the 申报表 shows the
-        # published scores in its 鉴定成绩 cells (REG-1).
+        # published scores in its 鉴定成绩 cells (REG-1). The score import runs as a background job.
         from appraisal import extensions
+        from exams import jobs
         from exams.services.scores import published_scores_for_forms
         from exams.services.seating import seated_guard
 
         extensions.PAYMENT_WITHDRAWAL_GUARDS.register(seated_guard)
         extensions.APPLICATION_FORM_CELLS.register(published_scores_for_forms)
+        extensions.register_job(jobs.KIND)
         contribute_navigation()
 
 

@@ -147,6 +147,12 @@ def _open_workbook(uploaded):
 _text = cell_text
 
 
+def check_workbook(uploaded) -> None:
+    """Refuse at once, in Chinese, an upload that is no readable .xlsx (its rows are checked later)."""
+    _open_workbook(uploaded).close()
+    uploaded.seek(0)
+
+
 def read_rows(uploaded) -> tuple[list[str], list[tuple[int, dict]]]:
     """The subjects found in the header and the non-empty rows as (row number, {header: value})."""
     workbook = _open_workbook(uploaded)

@@ -10,7 +10,8 @@ class RegistrationConfig(AppConfig):
         from appraisal.extensions import register_job
         from registration import jobs, signals  # noqa: F401  (signals connects the receivers)
 
-        register_job(jobs.KIND)
+        for kind in jobs.KINDS:
+            register_job(kind)
         contribute_navigation()
 
 

@@ -6,6 +6,8 @@
 Rows come from `selectors.applications_for(user)`, so every export is scoped by the authority engine
 (ORG-8) and costs a constant number of queries. ID numbers are printed in full only for the roles
 that need them (center staff, province administrators); examiners and HR officials get them masked.
+Both run as background jobs (registration/jobs.py): `progress(done, total)` hears each row written,
+and the access log gets the address of the request that asked for the export (`origin`).
 """
 
 from __future__ import annotations
@@ -96,22 +98,34 @@ def retake_applications(user, retake_day):
     return selectors.retake_applications(user, retake_day)
 
 
-def _log_full_ids(user, kind, applications, request) -> None:
+def _log_full_ids(user, kind, applications, origin) -> None:
     """An export that shows full ID numbers is recorded in the access log (who, when, whose)."""
     if applications and sees_full_id_numbers(user):
         record_personal_data_access(user=user, kind=kind, application_ids=[a.pk for a in applications],
-                                    request=request)
+                                    origin=origin)
 
 
-def retake_summary(user, retake_day, *, today=None, request=None) -> bytes:
+def _counted(applications, progress):
+    """The applications numbered from 1, telling `progress(done, total)` as each row is written."""
+    progress = progress or (lambda done, total: None)
+    for number, application in enumerate(applications, start=1):
+        yield number, application
+        progress(number, len(applications))
+
+
+def retake_file_name(retake_day) -> str:
+    return f"补考人员汇总表_{retake_day.day:%Y%m%d}.xlsx"
+
+
+def retake_summary(user, retake_day, *, today=None, origin=None, progress=None) -> bytes:
     """职业技能鉴定补考人员汇总表 for one retake day, for the user's scope."""
     today = today or timezone.localdate()
     applications = list(retake_applications(user, retake_day))
-    _log_full_ids(user, PersonalDataKind.REGISTRATION_EXPORT, applications, request)
+    _log_full_ids(user, PersonalDataKind.REGISTRATION_EXPORT, applications, origin)
     subtitle = _("补考日期：%(day)s　　补考类别：%(kind)s　　原鉴定年度：%(year)s年") % {
         "day": _date(retake_day.day), "kind": retake_day.get_kind_display(), "year": retake_day.failed_in_year}
     workbook, sheet = _sheet(RETAKE_TITLE, RETAKE_HEADERS, subtitle)
-    for number, application in enumerate(applications, start=1):
+    for number, application in _counted(applications, progress):
         remark = "" if application.status == Status.APPROVED else application.get_status_display()
         sheet.append([
             number, application.name, application.get_gender_display(), _id(user, application.id_number),
@@ -140,17 +154,23 @@ def target_label(target) -> str:
     return str(target)
 
 
-def registration_report(user, target, *, today=None, request=None) -> bytes:
+def report_file_name(target) -> str:
+    if isinstance(target, ScheduledAppraisalDay):
+        return f"报名数据_{target.center.name}_{target.day:%Y%m%d}.xlsx"
+    return f"报名数据_{target.year}年{target.get_half_display()}统一鉴定.xlsx"
+
+
+def registration_report(user, target, *, today=None, origin=None, progress=None) -> bytes:
     """The submitted and approved applications of one appraisal in the user's scope, with status and
     fee, for the upper-level center (REG-3)."""
     today = today or timezone.localdate()
     applications = list(report_applications(user, target))
-    _log_full_ids(user, PersonalDataKind.REGISTRATION_EXPORT, applications, request)
+    _log_full_ids(user, PersonalDataKind.REGISTRATION_EXPORT, applications, origin)
     subtitle = _("鉴定场次：%(target)s　　上报单位：%(unit)s　　上报日期：%(day)s　　共%(count)d人") % {
         "target": target_label(target), "unit": user.center.name if user.center_id else "",
         "day": _date(today), "count": len(applications)}
     workbook, sheet = _sheet(REPORT_TITLE, REPORT_HEADERS, subtitle)
-    for number, a in enumerate(applications, start=1):
+    for number, a in _counted(applications, progress):
         sheet.append([
             number, a.name, a.get_gender_display(), f"{a.birth_month:%Y-%m}", _id(user, a.id_number),
             a.get_education_display(), a.employer_name, a.current_occupation, a.phone, a.held_certificate,

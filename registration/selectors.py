@@ -200,6 +200,16 @@ def retake_days() -> QuerySet[RetakeDay]:
     return RetakeDay.objects.all()
 
 
+def report_target(kind: str, pk: int) -> ScheduledAppraisalDay | UnifiedAppraisal | None:
+    """The appraisal a registration report (REG-3) is asked for: a scheduled day ("day") or a
+    unified appraisal ("unified"); None when there is none."""
+    if kind == "day":
+        return scheduled_days().filter(pk=pk).first()
+    if kind == "unified":
+        return unified_appraisals().filter(pk=pk).first()
+    return None
+
+
 def retake_applications(user, retake_day) -> QuerySet[Application]:
     """REG-4 / CAL-5: the reported retake applications of one retake day in the user's scope."""
     return (

@@ -36,8 +36,8 @@ urlpatterns = [
     path("bulk/import/", imports.import_upload, name="bulk_import"),
     path("bulk/import/template.xlsx", imports.import_template, name="bulk_import_template"),
     path("bulk/exports/", exports.export_index, name="bulk_exports"),
-    path("bulk/exports/report/<str:kind>/<int:pk>.xlsx", exports.export_report, name="bulk_export_report"),
-    path("bulk/exports/retake/<int:pk>.xlsx", exports.export_retake, name="bulk_export_retake"),
+    path("bulk/exports/report/<str:kind>/<int:pk>/", exports.export_report, name="bulk_export_report"),
+    path("bulk/exports/retake/<int:pk>/", exports.export_retake, name="bulk_export_retake"),
     # Extra appraisal sessions
     path("extra-sessions/", extra_sessions.extra_session_list, name="extra_sessions"),
     path("extra-sessions/pending/", extra_sessions.extra_session_pending, name="extra_sessions_pending"),

@@ -9,7 +9,7 @@ transaction; the views, API, commands and Celery tasks only call these. See docs
 - supervision: record_supervision, record_incident
 - scores: enter_score, enter_grid, publish_session, missing_scores, request_score_correction,
   decide_score_correction, expire_retained_passes, application_outcome, outcomes_for, published_scores_for_forms
-- score_import: import_scores
+- score_import: import_scores, check_score_upload (what the upload page refuses at once)
 - tickets: store_session_tickets, stored_session_tickets, queue_session_tickets
 
 `from exams import services; services.schedule_session(...)` reaches them all. The rules of marking
@@ -26,7 +26,7 @@ from exams.services.papers import (
     record_custody,
     request_papers,
 )
-from exams.services.score_import import import_scores
+from exams.services.score_import import check_score_upload, import_scores
 from exams.services.scores import (
     application_outcome,
     decide_score_correction,
@@ -57,12 +57,13 @@ from exams.services.supervision import record_incident, record_supervision
 from exams.services.tickets import queue_session_tickets, store_session_tickets, stored_session_tickets
 
 __all__ = [
-    "PUBLICATION_WORKING_DAYS", "SeatingResult", "add_examiner_qualification", "add_room", "application_outcome", "outcomes_for",
-    "assign_examiner", "assign_seat", "assign_seats_automatically", "check_publication_deadlines", "compose_paper",
-    "composes_own_papers", "create_site", "decide_score_correction", "eligible_applications", "enter_grid",
-    "enter_score", "expire_retained_passes", "fulfil_paper_request", "import_scores", "missing_scores",
+    "PUBLICATION_WORKING_DAYS", "SeatingResult", "add_examiner_qualification", "add_room",
+    "application_outcome", "outcomes_for", "assign_examiner", "assign_seat", "assign_seats_automatically",
+    "check_publication_deadlines", "check_score_upload", "compose_paper", "composes_own_papers",
+    "create_site", "decide_score_correction", "eligible_applications", "enter_grid", "enter_score",
+    "expire_retained_passes", "fulfil_paper_request", "import_scores", "missing_scores",
     "publication_deadline", "publish_session", "published_scores_for_forms", "queue_session_tickets",
     "record_custody", "record_incident", "record_supervision", "request_papers", "request_score_correction",
-    "retained_passes", "retained_passes_by_candidate", "schedule_session", "seated_guard", "store_session_tickets",
-    "stored_session_tickets", "subjects_to_take", "ticket_number",
+    "retained_passes", "retained_passes_by_candidate", "schedule_session", "seated_guard",
+    "store_session_tickets", "stored_session_tickets", "subjects_to_take", "ticket_number",
 ]

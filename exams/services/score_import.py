@@ -23,7 +23,7 @@ from exams.marking import (
     plan_score,
 )
 from exams.models import ExamSession, Score, ScoreChange
-from exams.scoring import NAME, TICKET, _text, read_rows, score_sheet, subject_label
+from exams.scoring import NAME, TICKET, _text, check_workbook, read_rows, score_sheet, subject_label
 from registration.models import Application
 
 BATCH = 1000
@@ -119,11 +119,27 @@ def _check_rows(session, subjects, rows, *, actor, reason, as_examiner):
     return problems, planned, unchanged
 
 
-def import_scores(session: ExamSession, uploaded_file, actor, *, reason: str = "") -> ImportReport:
+def _counted(rows, progress):
+    """The rows, telling `progress(done, total)` as each one has been checked."""
+    for done, row in enumerate(rows, start=1):
+        yield row
+        progress(done, len(rows))
+
+
+def check_score_upload(session: ExamSession, uploaded_file, actor) -> None:
+    """What can be refused before the rows are read (the upload page answers at once): the actor
+    may mark this session, it is open for marking, and the file is a readable .xlsx. Raises
+    PermissionDenied or ValidationError; `import_scores` checks all of it again."""
+    marks_as_examiner(actor, session)
+    check_open_for_marking(session)
+    check_workbook(uploaded_file)
+
+
+def import_scores(session: ExamSession, uploaded_file, actor, *, reason: str = "", progress=None) -> ImportReport:
     """EXAM-6: import a session's scores from the .xlsx template. Every bad row is reported with its
     row number and reason; nothing is written unless every row is good. Raises PermissionDenied when
     the actor may not mark this session, ValidationError for a file that cannot be read or a session
-    already published."""
+    already published. `progress(done, total)` hears how many rows have been checked."""
     as_examiner = marks_as_examiner(actor, session)
     subjects, rows = read_rows(uploaded_file)
     report = ImportReport(total_rows=len(rows))
@@ -131,7 +147,8 @@ def import_scores(session: ExamSession, uploaded_file, actor, *, reason: str = "
         session = ExamSession.objects.select_for_update(of=("self",)).select_related("center").get(pk=session.pk)
         check_open_for_marking(session)
         report.errors, planned, report.unchanged = _check_rows(
-            session, subjects, rows, actor=actor, reason=reason, as_examiner=as_examiner)
+            session, subjects, _counted(rows, progress or (lambda done, total: None)), actor=actor, reason=reason,
+            as_examiner=as_examiner)
         if report.errors:
             return report
         new = [score for score, _change, is_new in planned if is_new]

@@ -11,9 +11,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from appraisal import authority
-from appraisal.errors import report_outcome
+from appraisal.errors import add_service_errors, report_outcome
 from appraisal.gates import CANDIDATES, STAFF, has_role, require_role
-from exams import marking, scoring, selectors, services
+from appraisal.jobs import start_job
+from exams import jobs, marking, scoring, selectors, services
 from exams.forms.scores import CorrectionForm, DecisionForm, ScoreGridForm, ScoreImportForm
 from exams.models import CorrectionStatus
 
@@ -131,22 +132,22 @@ def score_template(request, pk):
 
 @login_required
 def score_import(request, pk):
+    """The upload: what can be refused at once is (a file that is no .xlsx, a published session),
+    the rows are checked and saved in a background job whose page shows the progress, then the report."""
     session = _marking_session(request, pk)
     form = ScoreImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
+        upload, reason = form.cleaned_data["file"], form.cleaned_data["reason"]
         try:
-            report = services.import_scores(session, form.cleaned_data["file"], request.user,
-                                           reason=form.cleaned_data["reason"])
+            services.check_score_upload(session, upload, request.user)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
         else:
-            if report.saved:
-                messages.success(request, f"导入完成：新录入 {report.created} 项，修改 {report.updated} 项，"
-                                          f"未变 {report.unchanged} 项。")
-    status = 400 if request.method == "POST" and (form.errors or (report and not report.saved)) else 200
-    return render(request, "exams/scores/import.html", {"session": session, "form": form, "report": report},
-                  status=status)
+            job = start_job(kind=jobs.SCORE_IMPORT, owner=request.user, upload=upload,
+                            params=jobs.import_params(session, reason=reason, file_name=upload.name))
+            return redirect("job_detail", pk=job.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "exams/scores/import.html", {"session": session, "form": form}, status=status)
 
 
 # --- Publication (EXAM-7) and corrections (EXAM-6) ---------------------------------------------

@@ -1,15 +1,17 @@
-"""Excel exports (REG-3, REG-4): the registration report and the retake summary."""
+"""Excel exports (REG-3, REG-4): the registration report and the retake summary. Asking for one
+starts a background job (registration/jobs.py) and opens its page, which shows the progress, then
+the file to download."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from registration import exports, selectors
-from registration.views.common import (
-    xlsx_response,
-)
+from appraisal.jobs import start_job
+from appraisal.services import access_origin
+from registration import exports, jobs, selectors
 
 # --- Exports (REG-3, REG-4) -------------------------------------------------------------------
 
@@ -23,21 +25,22 @@ def export_index(request):
 
 
 @login_required
+@require_POST
 def export_report(request, kind, pk):
     exports.require_exporter(request.user)
-    if kind == "day":
-        target = get_object_or_404(selectors.scheduled_days(), pk=pk)
-        name = f"报名数据_{target.center.name}_{target.day:%Y%m%d}.xlsx"
-    elif kind == "unified":
-        target = get_object_or_404(selectors.unified_appraisals(), pk=pk)
-        name = f"报名数据_{target.year}年{target.get_half_display()}统一鉴定.xlsx"
-    else:
-        raise Http404("未知的鉴定类型。")
-    return xlsx_response(exports.registration_report(request.user, target, request=request), name)
+    target = selectors.report_target(kind, pk)
+    if target is None:
+        raise Http404("鉴定场次不存在。")
+    job = start_job(kind=jobs.REGISTRATION_REPORT, owner=request.user,
+                    params=jobs.report_params(kind, target, origin=access_origin(request)))
+    return redirect("job_detail", pk=job.pk)
 
 
 @login_required
+@require_POST
 def export_retake(request, pk):
     exports.require_exporter(request.user)
     retake_day = get_object_or_404(selectors.retake_days(), pk=pk)
-    return xlsx_response(exports.retake_summary(request.user, retake_day, request=request), f"补考人员汇总表_{retake_day.day:%Y%m%d}.xlsx")
+    job = start_job(kind=jobs.RETAKE_SUMMARY, owner=request.user,
+                    params=jobs.retake_params(retake_day, origin=access_origin(request)))
+    return redirect("job_detail", pk=job.pk)

@@ -2,14 +2,17 @@
 however often it is delivered, reports its progress, and shows its result (or why it did not
 finish, in Chinese) on a page only its owner opens."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from appraisal import extensions, jobs
-from appraisal.models import BackgroundJob, JobStatus
+from appraisal.models import BackgroundJob, JobStatus, Role, User
 from appraisal.tasks import run_job
 
 runs = []
@@ -22,7 +25,7 @@ def count_rows(job, progress):
         progress(number, len(rows))
         if number == 2:
             seen = BackgroundJob.objects.get(pk=job.pk)
-            runs.append((seen.status, seen.done, seen.total))
+            runs.append((seen.status, *jobs.progress_of(seen)))
     if job.params.get("refuse"):
         raise ValidationError("第2行身份证号校验位错误。")
     return {"rows": len(rows), "file": ("结果.csv", b"row\n1\n")}
@@ -96,3 +99,44 @@ def test_an_imports_upload_is_deleted_a_week_after_it_finished_and_the_report_st
     job.refresh_from_db()
     assert not job.upload and not job.output and job.result == {"rows": 3}
     assert not (settings.MEDIA_ROOT / upload).exists() and not (settings.MEDIA_ROOT / output).exists()
+
+
+def checks_in_one_transaction(job, progress):
+    """A runner like the imports: every row checked and written in one transaction."""
+    with transaction.atomic():
+        for number in range(1, 251):
+            progress(number, 250)
+            if number == 201:
+                runs.append(seen_from_another_connection(job.pk))
+    return {}
+
+
+def seen_from_another_connection(job_id):
+    """What the job's page, in another process, would show now."""
+    seen = {}
+
+    def look():
+        try:
+            job = BackgroundJob.objects.get(pk=job_id)
+            seen["progress"] = (job.status, *jobs.progress_of(job))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join()
+    return seen["progress"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_seen_while_the_runners_transaction_is_still_open(monkeypatch):
+    """The page reads the progress on its own connection while the runner has committed nothing yet."""
+    monkeypatch.setitem(extensions.JOB_KINDS, "tests.one_transaction", extensions.JobKind(
+        name="tests.one_transaction", title="测试：一个事务", run=checks_in_one_transaction, result_template="",
+        back_url_name="home"))
+    owner = User.objects.create(username="job_owner", role=Role.CANDIDATE)  # any user: no demo data here
+    job = BackgroundJob.objects.create(kind="tests.one_transaction", owner=owner)
+    assert run_job(job.pk) == JobStatus.DONE
+    assert runs == [(JobStatus.RUNNING, 201, 250)]
+    job.refresh_from_db()
+    assert (job.done, job.total) == (250, 250) and jobs.progress_of(job) == (250, 250)

@@ -1,5 +1,6 @@
 """Excel exports: the retake summary sheet (REG-4, CAL-5), the registration data reported upward
-(REG-3) with ID numbers masked for roles that do not need them, and the demo fee schedule (FEE-1)."""
+(REG-3) with ID numbers masked for roles that do not need them, and the demo fee schedule (FEE-1).
+The pages ask for an export as a background job and download its file from the job's page."""
 
 import datetime
 import io
@@ -13,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from appraisal.models import (
+    BackgroundJob,
     Occupation,
     OccupationLevel,
     RetakeDay,
@@ -30,11 +32,34 @@ DEMO_ID = "220122199003150019"
 MASKED = "220122********0019"
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def open_xlsx(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
-    return load_workbook(io.BytesIO(response.content)).active
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+@pytest.fixture
+def exported(client, django_capture_on_commit_callbacks):
+    """Ask for an export as the page does (a POST), its job run at the commit as the embedded default
+    runs it, then download the file its page links to; the sheet."""
+
+    def export(url):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url)
+        assert response.status_code == 302 and response.url.startswith("/jobs/"), response.status_code
+        job = BackgroundJob.objects.get(pk=int(response.url.strip("/").split("/")[-1]))
+        file_url = reverse("job_output", args=[job.pk])
+        page = client.get(response.url).content.decode()
+        assert job.output_name and file_url in page and f"下载 {job.output_name}" in page
+        return open_xlsx(client.get(file_url))
+
+    return export
 
 
 def rows_after_header(sheet):
@@ -85,10 +110,10 @@ def retakes(retake_day, centers):
 # --- REG-4 / CAL-5: 职业技能鉴定补考人员汇总表 ----------------------------------------------------
 
 
-def test_reg4_retake_summary_sheet_title_columns_rows_and_footer(client, demo_user, retake_day, retakes):
+def test_reg4_retake_summary_sheet_title_columns_rows_and_footer(client, demo_user, retake_day, retakes, exported):
     staff = demo_user("staff_changchun")
     client.force_login(staff)
-    sheet = open_xlsx(client.get(reverse("registration:bulk_export_retake", args=[retake_day.pk])))
+    sheet = exported(reverse("registration:bulk_export_retake", args=[retake_day.pk]))
     assert sheet["A1"].value == "职业技能鉴定补考人员汇总表"
     assert "2017年5月20日" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == list(exports.RETAKE_HEADERS)
@@ -107,17 +132,17 @@ def test_reg4_retake_summary_sheet_title_columns_rows_and_footer(client, demo_us
     assert "填表日期：" in footer
 
 
-def test_reg4_retake_summary_masks_ids_for_examiner(client, demo_user, retake_day, retakes):
+def test_reg4_retake_summary_masks_ids_for_examiner(client, demo_user, retake_day, retakes, exported):
     client.force_login(demo_user("examiner"))
-    rows = rows_after_header(open_xlsx(client.get(reverse("registration:bulk_export_retake", args=[retake_day.pk]))))
+    rows = rows_after_header(exported(reverse("registration:bulk_export_retake", args=[retake_day.pk])))
     ids = [r[3] for r in rows]
     assert ids and all("*" in i for i in ids)
     assert retakes[0].id_number not in ids
 
 
-def test_reg4_county_staff_sees_only_its_county(client, demo_user, retake_day, retakes):
+def test_reg4_county_staff_sees_only_its_county(client, demo_user, retake_day, retakes, exported):
     client.force_login(demo_user("staff_nongan"))
-    rows = rows_after_header(open_xlsx(client.get(reverse("registration:bulk_export_retake", args=[retake_day.pk]))))
+    rows = rows_after_header(exported(reverse("registration:bulk_export_retake", args=[retake_day.pk])))
     assert [r[1] for r in rows] == ["补考甲"]
 
 
@@ -139,18 +164,25 @@ def reported(fees, submitted, centers):
     return submitted
 
 
-def report_rows(client, application):
-    url = reverse("registration:bulk_export_report", args=["day", application.scheduled_day_id])
-    sheet = open_xlsx(client.get(url))
+@pytest.fixture
+def report_rows(exported):
+    def rows(application):
+        url = reverse("registration:bulk_export_report", args=["day", application.scheduled_day_id])
+        return sheet_rows(exported(url))
+
+    return rows
+
+
+def sheet_rows(sheet):
     assert sheet["A1"].value == "职业技能鉴定报名数据上报表"
     assert [c.value for c in sheet[3]] == list(exports.REPORT_HEADERS)
     return [dict(zip(exports.REPORT_HEADERS, r, strict=True)) for r in rows_after_header(sheet)]
 
 
 @pytest.mark.parametrize("username", ["staff_nongan", "staff_changchun", "province_admin"])
-def test_reg3_report_has_full_ids_for_center_staff(client, demo_user, reported, username):
+def test_reg3_report_has_full_ids_for_center_staff(client, demo_user, reported, report_rows, username):
     client.force_login(demo_user(username))
-    rows = report_rows(client, reported)
+    rows = report_rows(reported)
     assert [r["姓名"] for r in rows] == ["王考生"]
     row = rows[0]
     assert row["身份证号"] == DEMO_ID
@@ -162,23 +194,23 @@ def test_reg3_report_has_full_ids_for_center_staff(client, demo_user, reported, 
 
 
 @pytest.mark.parametrize("username", ["examiner", "hr_official"])
-def test_reg3_report_masks_ids_for_examiner_and_hr(client, demo_user, reported, username):
+def test_reg3_report_masks_ids_for_examiner_and_hr(client, demo_user, reported, report_rows, username):
     client.force_login(demo_user(username))
-    rows = report_rows(client, reported)
+    rows = report_rows(reported)
     assert rows[0]["身份证号"] == MASKED
 
 
-def test_reg3_report_shows_payment(client, demo_user, reported):
+def test_reg3_report_shows_payment(client, demo_user, reported, report_rows):
     staff = demo_user("staff_nongan")
     Application.objects.filter(pk=reported.pk).update(fee_paid=True, status=Status.APPROVED)
     client.force_login(staff)
-    row = report_rows(client, reported)[0]
+    row = report_rows(reported)[0]
     assert (row["状态"], row["缴费情况"]) == ("审核通过", "已缴费")
 
 
-def test_org8_report_is_scoped(client, demo_user, reported):
+def test_org8_report_is_scoped(client, demo_user, reported, report_rows):
     client.force_login(demo_user("staff_gongzhuling"))
-    assert report_rows(client, reported) == []
+    assert report_rows(reported) == []
 
 
 def test_reg3_report_query_count_constant(demo_user, reported, centers):
@@ -195,15 +227,16 @@ def test_reg3_report_query_count_constant(demo_user, reported, centers):
     assert len(six) == len(one), [q["sql"][:300] for q in six.captured_queries]
 
 
-def test_reg3_unified_report_and_export_index(client, demo_user, reported):
+def test_reg3_unified_report_and_export_index(client, demo_user, reported, exported):
     client.force_login(demo_user("staff_changchun"))
     page = client.get(reverse("registration:bulk_exports"))
     assert page.status_code == 200
     assert reverse("registration:bulk_export_report", args=["day", reported.scheduled_day_id]) in page.content.decode()
     unified = page.context["unified"][0]
-    sheet = open_xlsx(client.get(reverse("registration:bulk_export_report", args=["unified", unified.pk])))
+    sheet = exported(reverse("registration:bulk_export_report", args=["unified", unified.pk]))
     assert rows_after_header(sheet) == []
-    assert client.get(reverse("registration:bulk_export_report", args=["other", 1])).status_code == 404
+    assert client.post(reverse("registration:bulk_export_report", args=["other", 1])).status_code == 404
+    assert client.post(reverse("registration:bulk_export_report", args=["day", 10**9])).status_code == 404
 
 
 @pytest.mark.parametrize("name, args", [
@@ -217,7 +250,9 @@ def test_reg3_candidate_gets_403_on_exports(client, demo_user, reported, retake_
         args = [retake_day.pk]
     elif args is None:
         args = ["day", reported.scheduled_day_id]
-    assert client.get(reverse(name, args=args)).status_code == 403
+    ask = client.get if name == "registration:bulk_exports" else client.post  # an export is asked for by POST
+    assert ask(reverse(name, args=args)).status_code == 403
+    assert not BackgroundJob.objects.exists()
 
 
 # --- FEE-1: the demo fee schedule ------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_reg1_a_worker_killed_mid_render_is_replaced_and_the_form_rendered_once(
     # broker, as the outbox's relay sends it in production.
     monkeypatch.setattr(forms_pdf, "enqueue_form_render", lambda application_id: None)
     services.submit_application(application, actor=candidate)
-    Celery(broker=BROKER).send_task("registration.render_application_form", args=[application.pk])
+    Celery(broker=BROKER, set_as_current=False).send_task("registration.render_application_form", args=[application.pk])
     first = start_worker(tmp_path, "first")
     try:
         assert wait_for((tmp_path / "started").exists, 120), log_of(tmp_path, "first")

@@ -25,7 +25,16 @@ from appraisal.idnumbers import gender
 from appraisal.models import Center, Occupation, Role, ScheduledAppraisalDay, User
 from certificates import services
 from certificates.models import Certificate
-from exams.models import ExamSession, Room, Score, SeatAssignment, SessionStatus, SessionSubject, Site, Subject
+from exams.models import (
+    ExamSession,
+    Room,
+    Score,
+    SeatAssignment,
+    SessionStatus,
+    SessionSubject,
+    Site,
+    Subject,
+)
 from registration.demo import demo_id_number
 from registration.models import Application, Status
 

@@ -26,7 +26,8 @@ def run_print_batch(job, progress) -> dict:
     content = documents.render_certificates(certificates, progress=progress)
     # The sheets print full ID numbers: the access log records who made them, and whose.
     record_personal_data_access(user=job.owner, kind=PersonalDataKind.CERTIFICATE_PRINT,
-                                application_ids=[c.application_id for c in certificates])
+                                application_ids=[c.application_id for c in certificates],
+                                origin=job.params.get("origin"))
     return {"batch": batch.pk, "count": len(certificates),
             "file": (f"证书打印批次{batch.pk}_{len(certificates)}张.pdf", content)}
 

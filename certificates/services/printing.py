@@ -42,9 +42,10 @@ def require_printer(actor, printing_center) -> None:
         raise PermissionDenied(_("只有%(center)s的工作人员可以打印这些证书。") % {"center": printing_center.name})
 
 
-def create_print_batch(*, actor, certificate_ids) -> PrintBatch:
+def create_print_batch(*, actor, certificate_ids, origin: dict | None = None) -> PrintBatch:
     """A batch of the actor's center from chosen certificates of its queue; its PDF is laid out by
-    a background job started with it (through the outbox: it survives a broker outage)."""
+    a background job started with it (through the outbox: it survives a broker outage). `origin`
+    (appraisal.services.access_origin of the request) goes to the access log with the PDF."""
     ids = sorted({int(pk) for pk in certificate_ids})
     if not ids:
         raise ValidationError(_("请至少选择一张证书。"), code="empty_batch")
@@ -67,7 +68,7 @@ def create_print_batch(*, actor, certificate_ids) -> PrintBatch:
         except IntegrityError as exc:
             raise ValidationError(_("部分证书已在另一个待确认的打印批次中，请先确认或取消该批次。"),
                                   code="in_open_batch") from exc
-        batch.job = start_job(kind=PRINT_JOB, owner=actor, params={"batch": batch.pk})
+        batch.job = start_job(kind=PRINT_JOB, owner=actor, params={"batch": batch.pk, "origin": origin})
         batch.save(update_fields=["job"])
     return batch
 

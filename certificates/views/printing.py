@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal.errors import add_service_errors, messages_of, report_outcome
 from appraisal.gates import CLERKS, role_required
+from appraisal.services import access_origin
 from certificates import selectors, services
 from certificates.forms import ConfirmBatchForm, PrintQueueFilterForm
 from certificates.models import BatchStatus
@@ -38,7 +39,7 @@ def print_queue(request):
 def batch_create(request):
     ids = [pk for pk in request.POST.getlist("certificate") if pk.isdigit()]
     try:
-        batch = services.create_print_batch(actor=request.user, certificate_ids=ids)
+        batch = services.create_print_batch(actor=request.user, certificate_ids=ids, origin=access_origin(request))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, messages_of(exc) if isinstance(exc, ValidationError) else str(exc))
         return redirect("certificates:print_queue")

@@ -90,3 +90,21 @@ def test_eight_threads_issuing_500_numbers_get_500_distinct_consecutive(on_postg
     at_once(allocate_share, 8)
     assert sorted(got) == list(range(1, 501))
     assert NumberCounter.objects.get(body=province, year=2030, level=5).last == 500
+
+
+def test_assign_command_fills_missing_codes_and_keeps_set_ones(centers):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from appraisal.models import Center
+
+    Center.objects.filter(pk=centers["yushu"].pk).update(certificate_prefecture="", certificate_body_kind="",
+                                                         certificate_body_serial=None)
+    kept = Center.objects.get(pk=centers["nongan"].pk).certificate_body_code
+    out = StringIO()
+    call_command("assign_certificate_codes", stdout=out)
+    assert "已为 1 个鉴定机构分配" in out.getvalue()
+    yushu = Center.objects.get(pk=centers["yushu"].pk)
+    assert yushu.certificate_prefecture == "01" and yushu.certificate_body_kind == "2"
+    assert Center.objects.get(pk=centers["nongan"].pk).certificate_body_code == kept

@@ -57,7 +57,6 @@ GRANTABLE_LEVELS = (Level.FIVE, Level.FOUR, Level.THREE)
 
 class CertificateBodyKind(models.TextChoices):
     """The kind of issuing body in a certificate number (CERT-4): the 7th digit of the 16."""
-
     GUIDANCE_CENTER = "0", _("职业技能鉴定指导中心")
     NATIONAL_STATION = "1", _("国家职业技能鉴定站")
     LOCAL_STATION = "2", _("地方职业技能鉴定站（所）")
@@ -107,18 +106,14 @@ class Center(models.Model):
     duty_phone = models.CharField(_("定期鉴定日值班电话"), max_length=60, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     # CERT-4: the body's code in certificate numbers (地区2位 + 机构类别1位 + 机构序号3位).
-    certificate_prefecture = models.CharField(
-        _("证书编码·地区代码"), max_length=2, blank=True,
-        validators=[RegexValidator(r"^\d{2}$", _("地区代码为两位数字。"))],
-        help_text=_("省本级为00，各市（州）为行政区划代码第3、4位。"),
-    )
-    certificate_body_kind = models.CharField(
-        _("证书编码·机构类别"), max_length=1, choices=CertificateBodyKind.choices, blank=True
-    )
+    certificate_prefecture = models.CharField(_("证书编码·地区代码"), max_length=2, blank=True,
+                                              validators=[RegexValidator(r"^\d{2}$", _("地区代码为两位数字。"))],
+                                              help_text=_("省本级为00，各市（州）为行政区划代码第3、4位。"))
+    certificate_body_kind = models.CharField(_("证书编码·机构类别"), max_length=1, blank=True,
+                                             choices=CertificateBodyKind.choices)
     certificate_body_serial = models.PositiveSmallIntegerField(
-        _("证书编码·机构序号"), null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(999)], help_text=_("1至999，同一地区同一类别内唯一。"),
-    )
+        _("证书编码·机构序号"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(999)],
+        help_text=_("1至999，同一地区同一类别内唯一。"))
 
     class Meta:
         verbose_name = _("鉴定机构")

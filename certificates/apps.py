@@ -41,7 +41,19 @@ def home_notices(user):
     batches = selectors.open_batches_count(user)
     if batches:
         notices.append(Notice(f"{batches} 个证书打印批次待确认", reverse("certificates:batches")))
+    incoming = selectors.reports_for(user).filter(receiver_id=user.center_id, state="sent").count()
+    if incoming:
+        notices.append(Notice(f"{incoming} 个证书数据上报批次待本机构接收", reverse("certificates:reports")))
+    reminder = selectors.todays_report_reminder(user)
+    if reminder:
+        notices.append(Notice(f"{reminder.unreported} 张证书核发已超过规定工作日仍未上报", reverse("certificates:reports")))
     return notices
+
+
+def _at_province(user) -> bool:
+    from appraisal import authority
+
+    return authority.is_province_staff(user)
 
 
 def contribute_navigation():
@@ -58,5 +70,7 @@ def contribute_navigation():
         Link("证书打印", "certificates:print_queue", CLERKS, order=310),
         Link("证书查询与发放", "certificates:index", CLERKS, order=320),
         Link("证书查询", "certificates:index", HR_OFFICIALS, order=320),
+        Link("证书数据上报", "certificates:reports", CLERKS, order=330),
+        Link("全国数据交换", "certificates:exchange", CLERKS, order=340, when=_at_province),
     ])
     contribute("public", [Link("证书查验", "certificates:verify", frozenset({ANONYMOUS}), order=300)])

@@ -6,7 +6,7 @@ handed over and revoked through this app's services, so every certificate rule a
 
 | session | candidates | what the demo shows |
 |---|---|---|
-| about 5 weeks ago, published about a month ago | 王考生 (the demo candidate) and 6 more | 4 delivered (王考生's among them), 1 printed and overdue (CERT-3), 1 revoked by the province, 1 in a batch waiting for 长春's confirmation |
+| about 5 weeks ago, published about a month ago | 王考生 (the demo candidate) and 6 more | reported up to the province (CERT-1); 4 delivered (王考生's among them), 1 printed and overdue (CERT-3), 1 revoked by the province (its correction waits at 农安 to be reported), 1 in a batch waiting for 长春's confirmation |
 | about 2 weeks ago, published 2 days ago | 4 qualified, 1 failed | not yet issued: 农安's clerk issues them on 证书核发 |
 
 Idempotent: nothing is added when the demo candidates of this part exist.
@@ -100,6 +100,7 @@ def _cycle(old_session: ExamSession, demo_candidate: User) -> None:
     clerk, city = User.objects.get(username="staff_nongan"), User.objects.get(username="staff_changchun")
     province = User.objects.get(username="province_admin")
     services.issue_for_session(old_session, actor=clerk)
+    _report_up(old_session, clerk, city, province)
     certificates = list(Certificate.objects.filter(application__seat__session=old_session)
                         .order_by("number"))
     mine = next(c for c in certificates if c.application.candidate_id == demo_candidate.pk)
@@ -113,6 +114,16 @@ def _cycle(old_session: ExamSession, demo_candidate: User) -> None:
                     document="吉鉴撤〔演示〕1号")
     # printed[5] stays printed: past its deadline, it is the overdue one.
     services.create_print_batch(actor=city, certificate_ids=[others[5].pk])
+
+
+def _report_up(session: ExamSession, clerk: User, city: User, province: User) -> None:
+    """CERT-1: 农安 reports the session's certificates, 长春 accepts (and forwards), the province
+    accepts: they are published for verification and the national exchange."""
+    ids = Certificate.objects.filter(application__seat__session=session).values_list("pk", flat=True)
+    report = services.send_report(actor=clerk, certificate_ids=list(ids))
+    services.accept_report(report=report, actor=city)
+    forwarded = services.forward_report(report.pk)  # the outbox's task finds it done after the commit
+    services.accept_report(report=forwarded, actor=province)
 
 
 @transaction.atomic

@@ -262,3 +262,185 @@ class DeliveryAlert(models.Model):
 
     def __str__(self):
         return f"{self.certificate} {self.get_kind_display()}"
+
+
+# --- Reporting up the chain (CERT-1: 一次一报, 逐级上报) ----------------------------------------------
+
+
+class ReportKind(models.TextChoices):
+    ORIGINAL = "original", _("首次上报")
+    CORRECTION = "correction", _("更正上报")
+
+
+class ReportState(models.TextChoices):
+    SENT = "sent", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    RETURNED = "returned", _("已退回")
+
+
+# A report item in one of these states holds its certificate's place at its hop.
+LIVE_REPORT_STATES = (ReportState.SENT, ReportState.ACCEPTED)
+
+
+class CorrectionKind(models.TextChoices):
+    REVOCATION = "revocation", _("撤销")
+    REISSUE = "reissue", _("补发")
+    AMENDMENT = "amendment", _("信息更正")
+
+
+class CertificateCorrection(AppendOnlyModel):
+    """A change to a certificate already reported: it travels up the chain as a correction report
+    that refers to the original, never as a second report of the same issuance."""
+
+    certificate = models.ForeignKey(Certificate, verbose_name=_("证书"), on_delete=models.PROTECT,
+                                    related_name="corrections")
+    kind = models.CharField(_("更正类型"), max_length=12, choices=CorrectionKind.choices)
+    detail = models.CharField(_("更正内容"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证书更正")
+        verbose_name_plural = _("证书更正")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.certificate} {self.get_kind_display()}"
+
+
+class Report(models.Model):
+    """One batch sent from a center to the next level up, accepted or returned as a whole. A report
+    accepted below the province is forwarded as a new report (its `origin`), once."""
+
+    not_found_message = _("上报批次不存在或您无权查看。")
+
+    identifier = models.CharField(_("批次号"), max_length=40, unique=True)
+    sender = models.ForeignKey(Center, verbose_name=_("上报机构"), on_delete=models.PROTECT, related_name="reports_sent")
+    receiver = models.ForeignKey(Center, verbose_name=_("接收机构"), on_delete=models.PROTECT,
+                                 related_name="reports_received")
+    hop = models.PositiveSmallIntegerField(_("层级"), help_text=_("0：鉴定机构向上一级上报；依次递增。"))
+    kind = models.CharField(_("类型"), max_length=12, choices=ReportKind.choices)
+    state = models.CharField(_("状态"), max_length=10, choices=ReportState.choices, default=ReportState.SENT)
+    origin = models.OneToOneField("self", verbose_name=_("转报自"), on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="forwarded")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上报人"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+", help_text=_("为空表示系统自动转报。"))
+    sent_at = models.DateTimeField(_("上报时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("证书数据上报批次")
+        verbose_name_plural = _("证书数据上报批次")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(state=ReportState.RETURNED) | ~Q(return_reason=""),
+                                   name="report_returned_has_reason"),
+        ]
+
+    def __str__(self):
+        return self.identifier
+
+
+class ReportItem(models.Model):
+    """A certificate (or a correction of one) in a report. Its hop, kind and state repeat the
+    report's so that the database can hold: one live report per certificate and hop (per
+    correction and hop for corrections), whoever sends at the same time."""
+
+    report = models.ForeignKey(Report, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="items")
+    certificate = models.ForeignKey(Certificate, verbose_name=_("证书"), on_delete=models.PROTECT,
+                                    related_name="report_items")
+    correction = models.ForeignKey(CertificateCorrection, verbose_name=_("更正"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="report_items")
+    hop = models.PositiveSmallIntegerField(_("层级"))
+    kind = models.CharField(_("类型"), max_length=12, choices=ReportKind.choices)
+    state = models.CharField(_("状态"), max_length=10, choices=ReportState.choices, default=ReportState.SENT)
+
+    class Meta:
+        verbose_name = _("上报明细")
+        verbose_name_plural = _("上报明细")
+        ordering = ["report", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "hop"], name="report_original_once_per_hop",
+                                    condition=Q(kind=ReportKind.ORIGINAL, state__in=LIVE_REPORT_STATES),
+                                    violation_error_message=_("该证书已在本层级上报。")),
+            models.UniqueConstraint(fields=["correction", "hop"], name="report_correction_once_per_hop",
+                                    condition=Q(kind=ReportKind.CORRECTION, state__in=LIVE_REPORT_STATES)),
+            models.CheckConstraint(condition=Q(kind=ReportKind.ORIGINAL, correction__isnull=True)
+                                   | Q(kind=ReportKind.CORRECTION, correction__isnull=False),
+                                   name="report_item_correction_iff_correction_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.certificate_id}"
+
+
+class PublishedRecord(AppendOnlyModel):
+    """What the province accepted, in order: the national exchange's feed (its id is the cursor)
+    and what public verification answers for."""
+
+    certificate = models.ForeignKey(Certificate, verbose_name=_("证书"), on_delete=models.PROTECT,
+                                    related_name="published_records")
+    kind = models.CharField(_("类型"), max_length=12, choices=ReportKind.choices)
+    correction = models.ForeignKey(CertificateCorrection, verbose_name=_("更正"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    report = models.ForeignKey(Report, verbose_name=_("接收批次"), on_delete=models.PROTECT, related_name="+")
+    payload = models.JSONField(_("数据"))
+    published_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("省级已接收证书数据")
+        verbose_name_plural = _("省级已接收证书数据")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate"], condition=Q(kind=ReportKind.ORIGINAL),
+                                    name="published_original_once"),
+            models.UniqueConstraint(fields=["correction"], condition=Q(kind=ReportKind.CORRECTION),
+                                    name="published_correction_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.pk}: {self.certificate_id} {self.kind}"
+
+
+class NationalExport(models.Model):
+    """An incremental file for the national data exchange: the published records after the last
+    export's cursor, as CSV with a SHA-256 manifest (docs/national-exchange.md)."""
+
+    after_cursor = models.PositiveBigIntegerField(_("起始游标（不含）"))
+    last_cursor = models.PositiveBigIntegerField(_("截止游标"))
+    rows = models.PositiveIntegerField(_("记录数"))
+    file = models.FileField(_("数据文件"), upload_to="exchange/")
+    manifest = models.JSONField(_("清单"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("生成人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("全国数据交换文件")
+        verbose_name_plural = _("全国数据交换文件")
+        ordering = ["-last_cursor"]
+        constraints = [models.UniqueConstraint(fields=["after_cursor"], name="national_export_after_cursor_once")]
+
+    def __str__(self):
+        return f"{self.after_cursor}–{self.last_cursor}"
+
+
+class ReportReminder(models.Model):
+    """CERT-1: a center reminded, once a day at most, of certificates it has not reported."""
+
+    center = models.ForeignKey(Center, verbose_name=_("鉴定机构"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("日期"))
+    unreported = models.PositiveIntegerField(_("未上报证书数"))
+
+    class Meta:
+        verbose_name = _("证书上报提醒")
+        verbose_name_plural = _("证书上报提醒")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["center", "day"], name="report_reminder_once_a_day")]
+
+    def __str__(self):
+        return f"{self.center} {self.day}: {self.unreported}"

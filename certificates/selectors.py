@@ -107,3 +107,43 @@ def verification(number: str, name: str) -> Certificate | None:
     """The certificate with this number AND this holder's name, or None: one query either way."""
     return (Certificate.objects.filter(number=number.strip(), holder_name=name.strip())
             .select_related("occupation", "body").first())
+
+
+# --- Reporting (CERT-1) ----------------------------------------------------------------------------
+
+
+def reports_for(user) -> QuerySet:
+    """Reports the user's own center sent or received (each center's board is its own)."""
+    from certificates.models import Report
+
+    if not gates.has_role(user, gates.CLERKS) or user.center_id is None:
+        return Report.objects.none()
+    return (Report.objects.filter(Q(sender_id=user.center_id) | Q(receiver_id=user.center_id))
+            .select_related("sender", "receiver", "created_by", "decided_by").annotate(size=Count("items")))
+
+
+def report_items(report):
+    return report.items.select_related("certificate__occupation", "certificate__body", "correction").order_by("pk")
+
+
+def national_exports():
+    from certificates.models import NationalExport
+
+    return NationalExport.objects.select_related("created_by")
+
+
+def published_count_after(cursor: int) -> int:
+    from certificates.models import PublishedRecord
+
+    return PublishedRecord.objects.filter(pk__gt=cursor).count()
+
+
+def todays_report_reminder(user):
+    """The reminder the beat job raised today for the user's center (CERT-1), or None."""
+    from django.utils import timezone
+
+    from certificates.models import ReportReminder
+
+    if not gates.has_role(user, gates.CLERKS) or user.center_id is None:
+        return None
+    return ReportReminder.objects.filter(center_id=user.center_id, day=timezone.localdate()).first()

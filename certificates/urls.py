@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certificates.views import candidate, printing, public, staff
+from certificates.views import candidate, printing, public, reporting, staff
 
 app_name = "certificates"
 
@@ -22,6 +22,14 @@ urlpatterns = [
     path("print/batches/new/", printing.batch_create, name="batch_create"),
     path("print/batches/<int:pk>/", printing.batch, name="batch"),
     path("print/batches/<int:pk>/cancel/", printing.batch_cancel, name="batch_cancel"),
+    # reporting up the chain (CERT-1) and the province's national exchange
+    path("reports/", reporting.board, name="reports"),
+    path("reports/send/", reporting.send, name="report_send"),
+    path("reports/corrections/send/", reporting.send_corrections, name="report_send_corrections"),
+    path("reports/<int:pk>/", reporting.report, name="report"),
+    path("reports/<int:pk>/decide/", reporting.decide, name="report_decide"),
+    path("exchange/", reporting.exchange, name="exchange"),
+    path("exchange/<int:pk>/file/", reporting.exchange_file, name="exchange_file"),
     # the candidate (and staff in scope): the electronic certificate
     path("mine/", candidate.mine, name="mine"),
     path("<int:pk>/pdf/", candidate.electronic_pdf, name="pdf"),

@@ -292,6 +292,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-login-attempts": {"task": "appraisal.purge_login_attempts", "schedule": 86400.0},
     "purge-job-files": {"task": "appraisal.purge_job_files", "schedule": 86400.0},
     "check-certificate-delivery": {"task": "certificates.check_delivery_deadlines", "schedule": 3600.0},
+    "remind-unreported-certificates": {"task": "certificates.remind_unreported", "schedule": 3600.0},
 }
 
 # Uploaded import files (personal data) of finished background jobs are deleted after this many days.
@@ -300,6 +301,8 @@ JOB_FILES_RETENTION_DAYS = env.int("JOB_FILES_RETENTION_DAYS", default=7)
 # CERT-4: printed on every certificate as 发证机关, and the address its QR code opens (the public
 # verification page of the certificate number; the path is appended).
 CERTIFICATE_ISSUING_AUTHORITY = env.str("CERTIFICATE_ISSUING_AUTHORITY", default="吉林省人力资源和社会保障厅")
+# CERT-1: a center is reminded of certificates issued this many working days ago and not yet reported.
+CERTIFICATE_REPORT_REMINDER_WORKING_DAYS = env.int("CERTIFICATE_REPORT_REMINDER_WORKING_DAYS", default=5)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # EXAM-5: an examiner rotates after this many consecutive sessions at the same site.

@@ -21,8 +21,15 @@ from django.utils.translation import gettext as _
 
 from appraisal import authority
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, working_days_between
-from certificates.models import AlertKind, Certificate, DeliveryAlert, State
-from certificates.services import lifecycle
+from certificates.models import (
+    AlertKind,
+    Certificate,
+    CertificateTransition,
+    CorrectionKind,
+    DeliveryAlert,
+    State,
+)
+from certificates.services import lifecycle, reporting
 from certificates.services.issuing import due_or_none
 
 ALERT_WORKING_DAYS_BEFORE = 3
@@ -83,6 +90,8 @@ def request_reissue(*, certificate: Certificate, actor, reason: str) -> Certific
         certificate.replacement_count += 1
         certificate.save(update_fields=["state", "replacement_count", "updated_at"])
         lifecycle.save_moves([move])
+        reporting.record_correction(certificate=certificate, kind=CorrectionKind.REISSUE, actor=actor,
+                                    detail=_("补发：%(reason)s") % {"reason": move.reason}, only_if_reported=True)
     return certificate
 
 
@@ -106,8 +115,40 @@ def revoke(*, certificate: Certificate, actor, reason: str, document: str) -> Ce
         certificate.save(update_fields=["state", "revoked_on", "revocation_reason", "revocation_document",
                                         "updated_at"])
         lifecycle.save_moves([move])
+        reporting.record_correction(certificate=certificate, kind=CorrectionKind.REVOCATION, actor=actor,
+                                    detail=_("撤销：%(document)s，%(reason)s") % {"document": document, "reason": reason},
+                                    only_if_reported=True)
     # Left in an open print batch on purpose: its page is in the batch's PDF, so confirming the
     # batch records its blank as destroyed and the serials stay in step with the paper.
+    return certificate
+
+
+def amend_holder_name(*, certificate: Certificate, actor, name: str, reason: str) -> Certificate:
+    """A misspelt name put right by the center that appraised; once reported, it travels up as a
+    correction (CERT-1). The number stays."""
+    name, reason = (name or "").strip(), (reason or "").strip()
+    limit = Certificate._meta.get_field("holder_name").max_length
+    if not name or len(name) > limit:
+        raise ValidationError({"name": _("请填写正确的姓名（不超过%(n)d个字）。") % {"n": limit}})
+    if not reason:
+        raise ValidationError({"reason": _("请填写更正原因。")})
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update(of=("self",)).select_related("body").get(pk=certificate.pk)
+        if not authority.can_manage_center(actor, certificate.body):
+            raise PermissionDenied(_("只有组织鉴定的机构可以更正证书信息。"))
+        if certificate.state == State.REVOKED:
+            raise ValidationError(_("证书%(number)s已撤销，不能更正。") % {"number": certificate.number})
+        if name == certificate.holder_name:
+            raise ValidationError({"name": _("姓名没有变化。")})
+        old, certificate.holder_name = certificate.holder_name, name
+        certificate.save(update_fields=["holder_name", "updated_at"])
+        lifecycle.save_moves([CertificateTransition(certificate=certificate, from_state=certificate.state,
+                                                    to_state=certificate.state, actor=actor,
+                                                    reason=_("姓名更正：%(old)s → %(new)s（%(reason)s）")
+                                                    % {"old": old, "new": name, "reason": reason[:200]})])
+        reporting.record_correction(certificate=certificate, kind=CorrectionKind.AMENDMENT, actor=actor,
+                                    detail=_("姓名更正：%(old)s → %(new)s") % {"old": old, "new": name},
+                                    only_if_reported=True)
     return certificate
 
 

@@ -11,14 +11,16 @@ from appraisal.extensions import Link, contribute, links_for
 
 CLERK_HOME = [
     "报名审核", "代考生录入", "批量导入", "数据导出", "增加鉴定场次", "考试场次与考位", "考点与考场",
-    "考评员资格", "成绩录入与发布", "成绩更正", "证书核发", "证书打印", "证书查询与发放", "鉴定机构", "鉴定权限查询",
+    "考评员资格", "成绩录入与发布", "成绩更正", "证书核发", "证书打印", "证书查询与发放", "证书数据上报",
+    "鉴定机构", "鉴定权限查询",
 ]
 HOMES = {
     "candidate": ["新建鉴定申报", "我的申报与审核进度", "打印准考证", "查询成绩", "我的证书"],
     "staff_nongan": CLERK_HOME,
     "staff_changchun": CLERK_HOME,
     # Papers are requested from the province: only its staff see the requests.
-    "province_admin": [*CLERK_HOME[:10], "试卷申请", *CLERK_HOME[10:], "个人信息访问记录"],
+    "province_admin": [*CLERK_HOME[:10], "试卷申请", *CLERK_HOME[10:14], "全国数据交换", *CLERK_HOME[14:],
+                       "个人信息访问记录"],
     "examiner": ["我参与的考试场次", "成绩录入", "鉴定机构", "鉴定权限查询"],
     "hr_official": ["报名情况", "数据导出", "考试场次", "成绩更正", "证书查询", "鉴定机构", "鉴定权限查询"],
 }

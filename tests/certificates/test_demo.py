@@ -4,7 +4,15 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from certificates.models import BatchStatus, Certificate, DeliveryAlert, PrintBatch, State
+from certificates.models import (
+    BatchStatus,
+    Certificate,
+    CertificateCorrection,
+    DeliveryAlert,
+    PrintBatch,
+    PublishedRecord,
+    State,
+)
 
 
 def test_load_demo_shows_every_state_once(db, django_capture_on_commit_callbacks):
@@ -15,5 +23,7 @@ def test_load_demo_shows_every_state_once(db, django_capture_on_commit_callbacks
     assert Certificate.objects.get(application__candidate__username="candidate").state == State.DELIVERED
     assert PrintBatch.objects.filter(status=BatchStatus.OPEN, printing_center__name="长春市职业技能鉴定中心").count() == 1
     assert DeliveryAlert.objects.filter(kind="overdue").exists()
+    assert PublishedRecord.objects.filter(kind="original").count() == 7  # reported up to the province
+    assert CertificateCorrection.objects.get().kind == "revocation"  # waiting at 农安 to be reported
     call_command("load_demo", "--quiet", stdout=StringIO())
     assert Certificate.objects.count() == 7

@@ -94,13 +94,20 @@ class RevokeForm(forms.Form):
                                max_length=Certificate._meta.get_field("revocation_document").max_length)
 
 
-class VerifyForm(forms.Form):
-    number = forms.CharField(label=_("证书编号"), max_length=16, min_length=16,
-                             error_messages={"min_length": _("证书编号为16位数字。")})
-    name = forms.CharField(label=_("持证人姓名"), max_length=40)
+NULL_CHARACTER = _("不能包含空字符等控制字符。")
 
-    def clean_number(self):
-        number = self.cleaned_data["number"].strip()
-        if not number.isdigit():
-            raise forms.ValidationError(_("证书编号为16位数字。"))
-        return number
+
+class VerifyForm(forms.Form):
+    """CERT-4: generous bounds only (what a person could paste); the content, with its Chinese
+    messages, is checked by certificates.services.verification.clean_query."""
+
+    number = forms.CharField(label=_("证书编号"), max_length=40, help_text=_("16位数字，见证书右上角。"),
+                             error_messages={"required": _("请填写证书编号。"), "max_length": _("证书编号为16位数字。"),
+                                             "null_characters_not_allowed": NULL_CHARACTER})
+    name = forms.CharField(label=_("持证人姓名"), max_length=200,
+                           error_messages={"required": _("请填写持证人姓名。"), "max_length": _("姓名最多40个字。"),
+                                           "null_characters_not_allowed": NULL_CHARACTER})
+    id_number = forms.CharField(label=_("身份证号（选填）"), max_length=40, required=False,
+                                help_text=_("填写后同时核对身份证号。"),
+                                error_messages={"max_length": _("身份证号为18位。"),
+                                                "null_characters_not_allowed": NULL_CHARACTER})

@@ -103,12 +103,6 @@ def open_batches_count(user) -> int:
     return print_batches_for(user).filter(status=BatchStatus.OPEN).count()
 
 
-def verification(number: str, name: str) -> Certificate | None:
-    """The certificate with this number AND this holder's name, or None: one query either way."""
-    return (Certificate.objects.filter(number=number.strip(), holder_name=name.strip())
-            .select_related("occupation", "body").first())
-
-
 # --- Reporting (CERT-1) ----------------------------------------------------------------------------
 
 

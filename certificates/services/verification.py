@@ -1,0 +1,112 @@
+"""Verification by anyone (CERT-4): a certificate's number and its holder's name (the ID number
+optional, as a second factor) → valid, revoked (with the date) or not found.
+
+- Only what the province accepted is answered: the particulars come from the certificate's latest
+  PublishedRecord (CERT-1), so a name amended locally answers only once its correction is accepted.
+  A revocation answers at once: only the province revokes, so it is already the province's word,
+  and a revoked certificate must never be vouched for while its correction travels.
+- A wrong name (or ID number) answers exactly as an unknown number, after the same single query:
+  the name is compared inside the database, so the two cases cost the same work and look alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import JSONField, OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from appraisal.idnumbers import mask_id_number
+from appraisal.models import Level
+from certificates.models import Certificate, PublishedRecord, State
+
+NUMBER_RE = re.compile(r"\d{16}")
+NAME_MAX = Certificate._meta.get_field("holder_name").max_length
+# Han characters, Latin letters and digits, the middle dots of minority and foreign names, inner spaces.
+NAME_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9·•．.\- ]+")
+ID_RE = re.compile(r"\d{17}[\dX]")
+
+VALID, REVOKED, NOT_FOUND = "valid", "revoked", "not_found"
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    number: str
+    name: str
+    id_number: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """What the public learns. `status` is VALID, REVOKED or NOT_FOUND; the rest is empty when not found."""
+
+    status: str
+    number: str = ""
+    holder_name: str = ""
+    masked_id_number: str = ""
+    occupation: str = ""
+    level: str = ""
+    issued_on: datetime.date | None = None
+    issuing_authority: str = ""
+    body: str = ""
+    revoked_on: datetime.date | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.status != NOT_FOUND
+
+    def as_json(self) -> dict:
+        data = dataclasses.asdict(self)
+        for key in ("issued_on", "revoked_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def clean_query(number, name, id_number="") -> Query:
+    """The three inputs checked, or a ValidationError with a Chinese message on each bad field."""
+    number, id_number = str(number or "").strip(), str(id_number or "").strip().upper()
+    name = " ".join(str(name or "").split())  # inner runs of spaces and tabs count as one space
+    errors = {}
+    if not NUMBER_RE.fullmatch(number):
+        errors["number"] = _("证书编号为16位数字。")
+    if not name:
+        errors["name"] = _("请填写持证人姓名。")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _("姓名最多%(n)d个字。") % {"n": NAME_MAX}
+    elif not NAME_RE.fullmatch(name):
+        errors["name"] = _("姓名只能包含汉字、字母、数字、间隔号（·）和空格。")
+    if id_number and not ID_RE.fullmatch(id_number):
+        errors["id_number"] = _("身份证号为18位，最后一位可以是数字或X；不核对身份证号可留空。")
+    if errors:
+        raise ValidationError(errors)
+    return Query(number=number, name=name, id_number=id_number)
+
+
+def _latest_published():
+    latest = PublishedRecord.objects.filter(certificate=OuterRef("pk")).order_by("-pk").values("payload")[:1]
+    return Subquery(latest, output_field=JSONField())
+
+
+def verify(query: Query) -> Answer:
+    """One query whatever the answer: the number's certificate, if the province published it and the
+    published name (and ID number, when given) match."""
+    matches = {"published__holder_name": query.name}
+    if query.id_number:
+        matches["published__id_number"] = query.id_number
+    row = (Certificate.objects.filter(number=query.number).annotate(published=_latest_published())
+           .filter(published__isnull=False, **matches)
+           .values("state", "revoked_on", "published").first())
+    if row is None:
+        return Answer(status=NOT_FOUND)
+    p = row["published"]
+    revoked = row["state"] == State.REVOKED
+    return Answer(
+        status=REVOKED if revoked else VALID, number=p["number"], holder_name=p["holder_name"],
+        masked_id_number=mask_id_number(p["id_number"]), occupation=p["occupation"],
+        level=str(Level(int(p["level"])).label), issued_on=datetime.date.fromisoformat(p["issued_on"]),
+        issuing_authority=p["issuing_authority"], body=p["body"],
+        revoked_on=row["revoked_on"] if revoked else None,
+    )

@@ -1,0 +1,67 @@
+"""The public verification endpoint (CERT-4): no login, JSON in and out. The same service as the
+page (certificates.services.verification); POST keeps names and ID numbers out of URLs and logs."""
+
+from __future__ import annotations
+
+from django.core.validators import ProhibitNullCharactersValidator
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certificates.services import verification
+
+NULL = "不能包含空字符等控制字符。"
+
+
+class VerifyQuery(serializers.Serializer):
+    """Generous bounds only; clean_query checks the content with the page's Chinese messages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # DRF's own null-character check ignores error_messages
+            for validator in field.validators:
+                if isinstance(validator, ProhibitNullCharactersValidator):
+                    validator.message = NULL
+
+    number = serializers.CharField(max_length=40, help_text="证书编号，16位数字", error_messages={
+        "required": "请填写证书编号。", "blank": "请填写证书编号。", "max_length": "证书编号为16位数字。",
+        "null_characters_not_allowed": NULL})
+    name = serializers.CharField(max_length=200, help_text="持证人姓名（最多40个字）", error_messages={
+        "required": "请填写持证人姓名。", "blank": "请填写持证人姓名。", "max_length": "姓名最多40个字。",
+        "null_characters_not_allowed": NULL})
+    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                      help_text="身份证号（选填，作为第二重核对）", error_messages={
+                                          "max_length": "身份证号为18位。", "null_characters_not_allowed": NULL})
+
+
+ANSWER = inline_serializer("CertificateVerification", {
+    "status": serializers.ChoiceField(choices=[verification.VALID, verification.REVOKED, verification.NOT_FOUND],
+                                      help_text="valid 有效；revoked 已吊销；not_found 未查到（编号或姓名不符）"),
+    "number": serializers.CharField(), "holder_name": serializers.CharField(),
+    "masked_id_number": serializers.CharField(help_text="身份证号，仅显示前6位和后4位"),
+    "occupation": serializers.CharField(), "level": serializers.CharField(),
+    "issued_on": serializers.DateField(allow_null=True), "issuing_authority": serializers.CharField(),
+    "body": serializers.CharField(help_text="鉴定机构"),
+    "revoked_on": serializers.DateField(allow_null=True, help_text="吊销日期（仅已吊销时）"),
+})
+
+
+class VerifyCertificate(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []  # anyone, and no session: no CSRF token to fetch first
+
+    @extend_schema(
+        summary="证书查验（公开，无需登录）：证书编号＋持证人姓名（可加身份证号）",
+        description="返回有效、已吊销（含吊销日期）或未查到。姓名不符与编号不存在的答复完全相同。"
+                    "只答复省鉴定中心已接收的证书数据；身份证号只显示前6位和后4位。",
+        request=VerifyQuery, responses={200: ANSWER}, auth=[],
+        examples=[OpenApiExample("查验", request_only=True,
+                                 value={"number": "2622010500001026", "name": "张三", "id_number": ""})],
+    )
+    def post(self, request):
+        query = VerifyQuery(data=request.data)
+        query.is_valid(raise_exception=True)
+        answer = verification.verify(verification.clean_query(**query.validated_data))
+        return Response(answer.as_json())

@@ -111,3 +111,18 @@ class VerifyForm(forms.Form):
                                 help_text=_("填写后同时核对身份证号。"),
                                 error_messages={"max_length": _("身份证号为18位。"),
                                                 "null_characters_not_allowed": NULL_CHARACTER})
+
+    def __init__(self, *args, captcha: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if captcha:
+            self.ask_captcha()
+
+    def ask_captcha(self):
+        """Asked after repeated failures from one address (certificates/throttle.py); each render
+        draws a new challenge, since each answers once."""
+        from captcha.fields import CaptchaField
+
+        self.fields["captcha"] = CaptchaField(label=_("验证码"), help_text=_("请输入图中的字母（不区分大小写）。"),
+                                              error_messages={"invalid": _("验证码不正确，请重新输入。"),
+                                                              "required": _("请输入验证码。"),
+                                                              "incomplete": _("请输入验证码。")})

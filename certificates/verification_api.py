@@ -1,15 +1,21 @@
-"""The public verification endpoint (CERT-4): no login, JSON in and out. The same service as the
-page (certificates.services.verification); POST keeps names and ID numbers out of URLs and logs."""
+"""The public verification endpoint (CERT-4): no login, JSON in and out. The same service and the
+same limits as the page (certificates.services.verification, certificates/throttle.py): 429 with
+the reason when a limit is reached; 403 with a new captcha (key and image URL) once an address
+failed too often, answered by sending captcha_key and captcha_value with the next request. POST
+keeps names and ID numbers out of URLs and logs."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from certificates import throttle
 from certificates.services import verification
 
 NULL = "不能包含空字符等控制字符。"
@@ -34,6 +40,10 @@ class VerifyQuery(serializers.Serializer):
     id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
                                       help_text="身份证号（选填，作为第二重核对）", error_messages={
                                           "max_length": "身份证号为18位。", "null_characters_not_allowed": NULL})
+    captcha_key = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                        help_text="验证码编号（多次未查到后，403答复中给出）")
+    captcha_value = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                          help_text="验证码图中的字母")
 
 
 ANSWER = inline_serializer("CertificateVerification", {
@@ -48,6 +58,20 @@ ANSWER = inline_serializer("CertificateVerification", {
 })
 
 
+REFUSED = inline_serializer("VerificationRefused", {
+    "detail": serializers.CharField(help_text="拒绝原因（中文）"),
+    "captcha_key": serializers.CharField(required=False, help_text="需要验证码时：新验证码的编号"),
+    "captcha_image_url": serializers.CharField(required=False, help_text="需要验证码时：验证码图片地址"),
+})
+
+
+def _refused(refusal: throttle.Refusal) -> Response:
+    body = {"detail": refusal.message}
+    if refusal.captcha:
+        body.update(throttle.new_captcha())
+    return Response(body, status=refusal.status)
+
+
 class VerifyCertificate(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []  # anyone, and no session: no CSRF token to fetch first
@@ -56,12 +80,33 @@ class VerifyCertificate(APIView):
         summary="证书查验（公开，无需登录）：证书编号＋持证人姓名（可加身份证号）",
         description="返回有效、已吊销（含吊销日期）或未查到。姓名不符与编号不存在的答复完全相同。"
                     "只答复省鉴定中心已接收的证书数据；身份证号只显示前6位和后4位。",
-        request=VerifyQuery, responses={200: ANSWER}, auth=[],
+        request=VerifyQuery, auth=[],
+        responses={200: ANSWER, 403: OpenApiResponse(REFUSED, "多次未查到：需先输入验证码（附新验证码）"),
+                   429: OpenApiResponse(REFUSED, "查验过于频繁（按网络地址或证书编号限制）")},
         examples=[OpenApiExample("查验", request_only=True,
                                  value={"number": "2622010500001026", "name": "张三", "id_number": ""})],
     )
     def post(self, request):
+        refusal = throttle.check_address(request)
+        if refusal:
+            return _refused(refusal)
         query = VerifyQuery(data=request.data)
-        query.is_valid(raise_exception=True)
-        answer = verification.verify(verification.clean_query(**query.validated_data))
+        try:
+            query.is_valid(raise_exception=True)
+            data = query.validated_data
+            if throttle.needs_captcha(request):
+                if not data["captcha_value"]:
+                    throttle.record_failure(request)
+                    return _refused(throttle.captcha_refusal())
+                throttle.check_captcha(data["captcha_key"], data["captcha_value"])
+            cleaned = verification.clean_query(data["number"], data["name"], data["id_number"])
+        except (ValidationError, DjangoValidationError):
+            throttle.record_failure(request)
+            raise
+        refusal = throttle.check_number(request, cleaned.number)
+        if refusal:
+            return _refused(refusal)
+        answer = verification.verify(cleaned)
+        if not answer.found:
+            throttle.record_failure(request)
         return Response(answer.as_json())

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "captcha",  # django-simple-captcha: public verification after repeated failures (CERT-4)
     "appraisal",
     "registration",
     "exams",
@@ -259,6 +260,24 @@ else:
             "LOCATION": env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
         }
     }
+
+# Public verification's rate limits (CERT-4, certificates/throttle.py): counted atomically in Redis,
+# in this process's memory without Redis (the embedded default) and, when Redis stops answering,
+# for half a minute at a time (RATELIMIT_FAIL_OPEN hands the failure to that fallback).
+CACHES["ratelimit"] = (redis_cache(REDIS_URL) if REDIS_URL
+                       else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"})
+CACHES["ratelimit-fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                "LOCATION": "ratelimit-fallback"}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+# Behind a proxy that sets it, the request header holding the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# "count/period" (s, m, h, d; "20/10m" is 20 in ten minutes).
+CERTIFICATE_VERIFY_RATE_PER_ADDRESS = env.str("CERTIFICATE_VERIFY_RATE_PER_ADDRESS", default="60/h")
+CERTIFICATE_VERIFY_RATE_PER_NUMBER = env.str("CERTIFICATE_VERIFY_RATE_PER_NUMBER", default="10/h")
+CERTIFICATE_VERIFY_FAILURES_BEFORE_CAPTCHA = env.str("CERTIFICATE_VERIFY_FAILURES_BEFORE_CAPTCHA", default="5/h")
+CAPTCHA_TIMEOUT = 10  # minutes a captcha may be answered in
+CAPTCHA_LENGTH = 4
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("exams/", include("exams.urls")),
     path("certificates/", include("certificates.urls")),
+    path("captcha/", include("captcha.urls")),  # the verification page's captcha images (CERT-4)
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
 ]

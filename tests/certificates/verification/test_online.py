@@ -9,22 +9,9 @@ from appraisal.idnumbers import mask_id_number
 from certificates import services
 from certificates.models import Report
 from certificates.services import verification
+from tests.certificates.verification.conftest import accept_up_to_province
 
 API = "/api/certificates/verify/"
-
-
-def accept_up_to_province(report, demo_user, capture):
-    with capture(execute=True):  # the forward to the province runs through the outbox after the commit
-        services.accept_report(report=report, actor=demo_user("staff_changchun"))
-    services.accept_report(report=Report.objects.get(origin=report), actor=demo_user("province_admin"))
-
-
-@pytest.fixture
-def published(issued, demo_user, django_capture_on_commit_callbacks):
-    """The three certificates of `issued`, reported by 农安县 and accepted by 长春 and the province."""
-    report = services.send_report(actor=demo_user("staff_nongan"), certificate_ids=[c.pk for c in issued])
-    accept_up_to_province(report, demo_user, django_capture_on_commit_callbacks)
-    return issued
 
 
 def _result(html: str) -> str:

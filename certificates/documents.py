@@ -37,8 +37,16 @@ def verification_url(number: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}{reverse('certificates:verify')}?{urlencode({'number': number})}"
 
 
-def qr_data_uri(number: str) -> str:
-    return segno.make(verification_url(number), error="m").svg_data_uri(border=0, scale=4)
+def qr_link(certificate: Certificate) -> str:
+    """What the QR code carries: the verification page for the number, and after `#c=` (a fragment
+    the browser never sends) the signed statement an inspector checks offline (certificates/signing.py)."""
+    from certificates.services import offline
+
+    return f"{verification_url(certificate.number)}#c={offline.statement_for(certificate)}"
+
+
+def qr_data_uri(text: str) -> str:
+    return segno.make(text, error="m").svg_data_uri(border=0, scale=4)
 
 
 def _day(value) -> str:
@@ -60,7 +68,7 @@ def certificate_context(certificate: Certificate, photo: bytes | None) -> dict:
         "body": c.body.name,
         "replacement": c.replacement_count > 0,
         "photo": application_pdf.photo_data_uri(photo),
-        "qr": qr_data_uri(c.number),
+        "qr": qr_data_uri(qr_link(c)),
         "verify_url": verification_url(c.number),
     }
 

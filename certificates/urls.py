@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certificates.views import candidate, printing, public, reporting, staff
+from certificates.views import candidate, offline, printing, public, reporting, staff
 
 app_name = "certificates"
 
@@ -35,4 +35,6 @@ urlpatterns = [
     path("<int:pk>/pdf/", candidate.electronic_pdf, name="pdf"),
     # anyone
     path("verify/", public.verify, name="verify"),
+    path("offline/keys.json", offline.public_keys, name="offline_keys"),
+    path("offline/revocations.json", offline.revocations, name="offline_revocations"),
 ]

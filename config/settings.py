@@ -322,6 +322,9 @@ JOB_FILES_RETENTION_DAYS = env.int("JOB_FILES_RETENTION_DAYS", default=7)
 CERTIFICATE_ISSUING_AUTHORITY = env.str("CERTIFICATE_ISSUING_AUTHORITY", default="吉林省人力资源和社会保障厅")
 # CERT-1: a center is reminded of certificates issued this many working days ago and not yet reported.
 CERTIFICATE_REPORT_REMINDER_WORKING_DAYS = env.int("CERTIFICATE_REPORT_REMINDER_WORKING_DAYS", default=5)
+# Offline verification's Ed25519 keyring (certificates/signing.py): keep it out of the web root and
+# back it up with the database; `manage.py certificate_signing_key new` makes and rotates keys.
+CERTIFICATE_SIGNING_KEY_DIR = env.path("CERTIFICATE_SIGNING_KEY_DIR", default=BASE_DIR / "var" / "signing-keys")
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # EXAM-5: an examiner rotates after this many consecutive sessions at the same site.

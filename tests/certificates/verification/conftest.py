@@ -35,3 +35,10 @@ def published(issued, demo_user, django_capture_on_commit_callbacks):
     return issued
 
 
+
+
+@pytest.fixture(autouse=True)
+def keyring(settings, tmp_path):
+    """A keyring of the test's own, made on first use (certificates/signing.py)."""
+    settings.CERTIFICATE_SIGNING_KEY_DIR = tmp_path / "signing-keys"
+    return settings.CERTIFICATE_SIGNING_KEY_DIR

@@ -35,6 +35,8 @@ urlpatterns = [
     path("<int:pk>/pdf/", candidate.electronic_pdf, name="pdf"),
     # anyone
     path("verify/", public.verify, name="verify"),
+    path("offline/", offline.verifier, name="offline_verifier"),
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("offline/keys.json", offline.public_keys, name="offline_keys"),
     path("offline/revocations.json", offline.revocations, name="offline_revocations"),
 ]

@@ -143,3 +143,15 @@ def test_cert4_verify_certificate_command(published, tmp_path, capsys, demo_user
     assert exit_.value.code == 1 and "结论：已吊销" in capsys.readouterr().out
     with pytest.raises(CommandError, match="不支持直接读取图片"):
         call_command("verify_certificate", "qr.png")
+
+
+def test_cert4_offline_verifier_page_and_service_worker(db, client):
+    page = client.get("/certificates/offline/")
+    assert page.status_code == 200 and "js/certificate-verify.js" in page.content.decode()
+    worker = client.get("/certificates/sw.js")
+    source = worker.content.decode()
+    assert worker["Content-Type"].startswith("application/javascript") and worker["Cache-Control"] == "no-cache"
+    precache = json.loads(source.split("self.PRECACHE = ", 1)[1].split(";\n", 1)[0])
+    assert {"/certificates/verify/", "/certificates/offline/keys.json", "/certificates/offline/revocations.json",
+            "/static/js/certificate-verify.js"} <= set(precache)
+    assert client.post("/certificates/offline/keys.json").status_code == 405

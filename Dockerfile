@@ -42,7 +42,8 @@ RUN pip install --no-deps . \
 # Run as an unprivileged user. Uploads (personal data) live in /data/media, a volume that the web and
 # worker containers share; Docker copies this directory's ownership into a new named volume.
 RUN useradd --create-home --uid 10001 --user-group app \
-    && install -d -o app -g app /data/media
+    && install -d -o app -g app /data/media \
+    && install -d -o app -g app -m 700 /data/signing-keys
 USER app
 
 EXPOSE 8000

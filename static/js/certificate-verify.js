@@ -43,6 +43,8 @@
     }
   }
 
+  function Unsupported(message) { this.message = message; }
+
   async function open(token, prefix, keys) {
     var parts = String(token).trim().split(".");
     if (parts.length !== 3 || parts[0] !== prefix) { throw new Error("这不是本省签发的证书核验码（格式不符）。"); }
@@ -61,12 +63,15 @@
     if (!publicKey) {
       throw new Error("核验码的签名密钥" + message[1].slice(0, 32) + "不在已知的公钥中：请联网更新公钥后再核验，仍不认识则不是本省签发。");
     }
-    var ok = false;
+    var key, ok = false;
     try {
-      var key = await crypto.subtle.importKey("raw", publicKey, {name: "Ed25519"}, false, ["verify"]);
+      key = await crypto.subtle.importKey("raw", publicKey, {name: "Ed25519"}, false, ["verify"]);
+    } catch (e) {  // an older browser, or a page not opened over https: not a forgery
+      throw new Unsupported("此浏览器无法核验电子签名（需较新的浏览器，并通过https打开），请输入姓名联网查验。");
+    }
+    try {
       ok = await crypto.subtle.verify({name: "Ed25519"}, key, signature, body);
     } catch (e) {
-      if (!window.crypto || !crypto.subtle) { throw new Error("此浏览器不支持签名核验，请使用新版浏览器或联网查验。"); }
       ok = false;
     }
     if (!ok) { throw new Error("签名核验失败：核验码被改动或伪造，证书不可信。"); }
@@ -106,7 +111,9 @@
       s = await open(token, "JLC1", keys);
       if (s.length !== 10 || s[0] !== 1) { throw new Error("核验码的版本不受支持，请更新核验工具。"); }
     } catch (e) {
-      show(box, "forged", "证书不可信", null, e.message);
+      if (e instanceof Unsupported) { show(box, "unsupported", "无法在本机核验", null, e.message); } else {
+        show(box, "forged", "证书不可信", null, e.message);
+      }
       return;
     }
     var facts = [["证书编号", s[2]], ["持证人", s[3]], ["身份证号", s[4]], ["职业", s[5]],

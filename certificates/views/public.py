@@ -23,9 +23,13 @@ def verify(request):
     status = 200
     if request.method != "POST":
         number = request.GET.get("number", "")[:16]
-        form = VerifyForm(initial={"number": number if number.isdigit() else ""},
-                          captcha=throttle.needs_captcha(request))
-        return _page(request, form)
+        initial = {"number": number if number.isdigit() else ""}
+        captcha = throttle.needs_captcha(request)
+        # Each captcha drawn is a row and an image: drawing them counts against the address's limit.
+        refusal = throttle.check_address(request) if captcha else None
+        if refusal:
+            return _page(request, VerifyForm(initial=initial), refusal=refusal, status=refusal.status)
+        return _page(request, VerifyForm(initial=initial, captcha=captcha))
     refusal = throttle.check_address(request)
     if refusal:
         form = VerifyForm(initial={"number": request.POST.get("number", "")[:16]})

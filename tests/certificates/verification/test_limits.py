@@ -106,3 +106,14 @@ def test_cert4_verification_works_and_limits_when_redis_is_down(published, clien
     assert throttle._redis_down_until > 0  # counted in this process's memory meanwhile
     assert client.post(API, body, content_type="application/json").json()["status"] == "valid"
     assert client.post(PAGE, body).status_code == 429
+
+
+@override_settings(CERTIFICATE_VERIFY_FAILURES_BEFORE_CAPTCHA="1/h", CERTIFICATE_VERIFY_RATE_PER_ADDRESS="3/h")
+def test_cert4_drawing_captchas_counts_against_the_address(published, client):
+    assert client.post(PAGE, {"number": published[0].number, "name": "张三"}).status_code == 200  # 1st
+    for _ in range(2):  # 2nd and 3rd: each draws a captcha
+        assert 'name="captcha_1"' in client.get(PAGE).content.decode()
+    drawn = CaptchaStore.objects.count()
+    refused = client.get(PAGE)
+    assert refused.status_code == 429 and "同一网络地址" in refused.content.decode()
+    assert CaptchaStore.objects.count() == drawn

@@ -30,14 +30,15 @@ def generate(centers: dict, *, year: int, quarter: int, per_center: int = 12, se
     staff = User.objects.filter(role=Role.PROVINCE_ADMIN).first() or User.objects.filter(is_superuser=True).first()
     occupations = list(Occupation.objects.order_by("pk")[:4])
     unified = UnifiedAppraisal.objects.order_by("pk").first()
-    school = centers["school"]
-    enterprise, affiliated = centers["enterprise"], centers["affiliated"]
+    school = Center.objects.filter(kind="school").first()
+    enterprise = Center.objects.filter(kind="enterprise").first()
+    affiliated = Center.objects.filter(kind="affiliated_unit").first()
     expected = {"applied": 0, "approved": 0, "rejected": 0, "returned": 0, "appraised": 0, "qualified": 0,
                 "certified": 0, "delivered": 0, "delivered_on_time": 0, "revoked": 0}
     serial = User.objects.count()
     for name, center in centers.items():
         day, _created = ScheduledAppraisalDay.objects.get_or_create(center=center, day=day_in(0))
-        site = Site.objects.create(center=center, name=f"统计测试考点{name}", address="测试地址")
+        site = Site.objects.create(center=center, name=f"统计测试考点{name}{serial}", address="测试地址")
         users = []
         for n in range(per_center):
             serial += 1

@@ -11,15 +11,7 @@ from appraisal import authority
 from appraisal.models import Center
 from stats import selectors
 from stats.definitions import BREAKDOWN_KEYS, FIGURE_KEYS, FIGURES, PINNED_TOTALS, RATE
-from tests.stats.generated import generate, standard_centers
-
-YEAR, QUARTER = 2025, 3
-
-
-@pytest.fixture
-def generated(db, centers):
-    chosen = standard_centers(centers)
-    return chosen, generate(chosen, year=YEAR, quarter=QUARTER)
+from tests.stats.conftest import QUARTER, YEAR
 
 
 def _sum(rows, key):

@@ -96,3 +96,14 @@ def test_stat_1_refuses_a_future_or_too_early_quarter(year, quarter):
 
     with pytest.raises(ValidationError):
         selectors.check_quarter(year, quarter, today=datetime.date(2026, 12, 1))
+
+
+def test_stat_1_docs_list_every_figure_with_its_chinese_definition():
+    """docs/statistics.md lists every figure and breakdown with the definition the code holds."""
+    from pathlib import Path
+
+    from stats.definitions import BREAKDOWNS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "statistics.md").read_text(encoding="utf-8")
+    for item in list(FIGURES) + list(BREAKDOWNS):
+        assert f"`{item.key}` | {item.label} |" in text and str(item.definition) in text, item.key

@@ -107,3 +107,23 @@ def test_stat_1_docs_list_every_figure_with_its_chinese_definition():
     text = (Path(__file__).resolve().parents[2] / "docs" / "statistics.md").read_text(encoding="utf-8")
     for item in list(FIGURES) + list(BREAKDOWNS):
         assert f"`{item.key}` | {item.label} |" in text and str(item.definition) in text, item.key
+
+
+def test_stat_1_queries_do_not_grow_with_the_number_of_centers(generated):
+    """Ten more counties with records: the province's quarter asks the same number of queries."""
+    chosen, _expected = generated
+    from tests.stats.generated import generate
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            selectors.quarter_figures(chosen["province"], YEAR, QUARTER)
+        return len(captured.captured_queries)
+
+    before = queries()
+    added = {f"extra{n}": Center.objects.create(name=f"统计测试县{n}", kind="county", parent=chosen["siping"])
+             for n in range(10)}
+    generate(added, year=YEAR, quarter=QUARTER, per_center=3, seed=3)
+    assert queries() == before
+    rows = selectors.quarter_figures(chosen["province"], YEAR, QUARTER)["breakdowns"]["center"]
+    siping = next(r for r in rows if r["key"] == chosen["siping"].pk)
+    assert siping["figures"]["applied"] == selectors.quarter_totals(chosen["siping"], YEAR, QUARTER)["applied"]

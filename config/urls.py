@@ -15,6 +15,7 @@ urlpatterns = [
     path("exams/", include("exams.urls")),
     path("certificates/", include("certificates.urls")),
     path("captcha/", include("captcha.urls")),  # the verification page's captcha images (CERT-4)
+    path("stats/", include("stats.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
 ]

@@ -1,5 +1,5 @@
 """The core collects what the apps contribute: the top bar, each role's home and the public pages
-show the links registration, exams and certificates contribute (appraisal/extensions.py), role by role."""
+show the links registration, exams, certificates and stats contribute (appraisal/extensions.py), role by role."""
 
 import re
 
@@ -12,7 +12,7 @@ from appraisal.extensions import Link, contribute, links_for
 CLERK_HOME = [
     "报名审核", "代考生录入", "批量导入", "数据导出", "增加鉴定场次", "考试场次与考位", "考点与考场",
     "考评员资格", "成绩录入与发布", "成绩更正", "证书核发", "证书打印", "证书查询与发放", "证书数据上报",
-    "鉴定机构", "鉴定权限查询",
+    "季度统计", "鉴定机构", "鉴定权限查询",
 ]
 HOMES = {
     "candidate": ["新建鉴定申报", "我的申报与审核进度", "打印准考证", "查询成绩", "我的证书"],
@@ -22,12 +22,12 @@ HOMES = {
     "province_admin": [*CLERK_HOME[:10], "试卷申请", *CLERK_HOME[10:14], "全国数据交换", *CLERK_HOME[14:],
                        "个人信息访问记录"],
     "examiner": ["我参与的考试场次", "成绩录入", "鉴定机构", "鉴定权限查询"],
-    "hr_official": ["报名情况", "数据导出", "考试场次", "成绩更正", "证书查询", "鉴定机构", "鉴定权限查询"],
+    "hr_official": ["报名情况", "数据导出", "考试场次", "成绩更正", "证书查询", "季度统计", "鉴定机构", "鉴定权限查询"],
 }
 TOPBARS = {
     "candidate": ["首页", "我的申报", "准考证", "我的成绩", "我的证书", "鉴定日历", "修改密码"],
-    "staff_nongan": ["首页", "报名审核", "考务管理", "成绩", "证书", "鉴定日历", "修改密码"],
-    "province_admin": ["首页", "报名审核", "考务管理", "成绩", "证书", "鉴定日历", "管理后台", "修改密码"],
+    "staff_nongan": ["首页", "报名审核", "考务管理", "成绩", "证书", "统计", "鉴定日历", "修改密码"],
+    "province_admin": ["首页", "报名审核", "考务管理", "成绩", "证书", "统计", "鉴定日历", "管理后台", "修改密码"],
 }
 
 

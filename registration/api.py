@@ -157,6 +157,16 @@ class SubmitResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ApplicationStatusSerializer(serializers.Serializer):
+    """The status poll's answer: what changes after a submit, nothing that needs a join."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -257,6 +267,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = selectors.application_ref_for(request.user, pk)
         submitted = services.submit_application(application, actor=request.user)
         return Response(SubmitResultSerializer(submitted).data)
+
+    @extend_schema(summary="申报状态（轮询用，轻量）", responses=ApplicationStatusSerializer)
+    @action(detail=True, methods=["get"], url_path="status")
+    def status_poll(self, request, pk=None):
+        # Polled every few seconds after a submit: one narrow query, no relations, no detail serializer.
+        row = selectors.application_status_for(request.user, pk)
+        return Response(ApplicationStatusSerializer({**row, "status_display": Status(row["status"]).label}).data)
 
     def _decide(self, request, pk, fn, reason_kw="reason"):
         application = selectors.application_for(request.user, pk)

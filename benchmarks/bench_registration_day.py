@@ -255,7 +255,7 @@ def seconds_of(text: str) -> float:
 def wrk(url, seconds, script=None, *script_args):
     with_script = ["-s", str(script), url, "--", *map(str, script_args)] if script else [url]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{FLOOR_CONNECTIONS}", f"-d{seconds}s", "--latency", *with_script],
+        ["wrk", "-t2", f"-c{FLOOR_CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency", *with_script],
         capture_output=True, text=True, check=True,
     ).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -317,7 +317,7 @@ def main():
     parser.add_argument("--candidates", type=int, default=2500, help="complete drafts per phase")
     parser.add_argument("--no-worker", action="store_true", help="the Celery worker is stopped during the mix")
     parser.add_argument("--worker-nice", type=int, default=10, help="CPU niceness of the worker (0: none)")
-    parser.add_argument("--status-path", default="/api/registration/applications/{id}/",
+    parser.add_argument("--status-path", default="/api/registration/applications/{id}/status/",
                         help="what a status poll reads")
     parser.add_argument("--drain-timeout", type=int, default=300)
     parser.add_argument("--json", type=Path, help="write the figures here as well")

@@ -27,7 +27,7 @@ def _candidates():
 # One iterator for every simulated user (locust's users are greenlets of one process): each
 # candidate submits once, as on the real day.
 CANDIDATES = _candidates()
-STATUS_PATH = os.environ.get("BENCH_STATUS_PATH", "/api/registration/applications/{id}/")
+STATUS_PATH = os.environ.get("BENCH_STATUS_PATH", "/api/registration/applications/{id}/status/")
 
 
 class Candidate(HttpUser):

@@ -82,7 +82,7 @@ def main():
             profile.disable()
             print(f"   {(time.process_time() - started) / args.runs * 1000:.2f} ms of CPU a request (profiled)")
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profile, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
             print("\n".join(out.getvalue().splitlines()[6:]))
     finally:
         connections.close_all()

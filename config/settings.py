@@ -260,6 +260,11 @@ else:
         }
     }
 
+# Sessions read from the cache and written through to the database: a page no longer costs a
+# session query (benchmarks/README.md, registration day). The cache may fail (redis_cache above):
+# then the session is read from the database, and nobody is logged out.
+SESSION_ENGINE = env.str("DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the tasks run in-process (the embedded default); with Redis a worker runs them.

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from appraisal.api_common import BuiltOnceFieldsMixin
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
 from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal
 from registration import selectors, services
@@ -21,7 +22,7 @@ from registration.models import (
 from registration.services import opinions
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,7 +33,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         return obj.actor.display_name if obj.actor else "系统"
 
 
-class MaterialSerializer(serializers.ModelSerializer):
+class MaterialSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -40,7 +41,7 @@ class MaterialSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "content_type", "size", "width", "height", "uploaded_at"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     occupation_name = serializers.CharField(source="occupation.name", read_only=True)
@@ -66,7 +67,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return obj.id_number
 
 
-class PaymentRecordSerializer(serializers.ModelSerializer):
+class PaymentRecordSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.display_name", read_only=True)
 
     class Meta:

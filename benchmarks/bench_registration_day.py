@@ -248,8 +248,11 @@ def stop(process):
 
 
 def seconds_of(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if match is None:  # no request finished (wrk prints -nan)
+        return float("nan")
+    value, unit = match.groups()
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}[unit]
 
 
 def wrk(url, seconds, script=None, *script_args):

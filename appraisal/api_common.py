@@ -2,6 +2,8 @@
 whole numbers (an id nobody has gives an empty list, a fraction or a word is a 400), booleans are
 true or false, a filter given empty is refused, and page numbers start at 1."""
 
+import copy
+
 from django import forms
 from django.db import models
 from django_filters import rest_framework as filters
@@ -82,3 +84,18 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
         return parameters
+
+
+class BuiltOnceFieldsMixin:
+    """A ModelSerializer whose fields are worked out from the model once per class, then copied:
+    DRF otherwise builds every field again from the model's meta for each serializer instance,
+    which was a fifth of an application read's CPU (benchmarks/README.md, registration day). Only
+    for serializers whose fields do not depend on the request or the instance."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)

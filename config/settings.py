@@ -279,6 +279,11 @@ CERTIFICATE_VERIFY_FAILURES_BEFORE_CAPTCHA = env.str("CERTIFICATE_VERIFY_FAILURE
 CAPTCHA_TIMEOUT = 10  # minutes a captcha may be answered in
 CAPTCHA_LENGTH = 4
 
+# Sessions read from the cache and written through to the database: a page no longer costs a
+# session query (benchmarks/README.md, registration day). The cache may fail (redis_cache above):
+# then the session is read from the database, and nobody is logged out.
+SESSION_ENGINE = env.str("DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the tasks run in-process (the embedded default); with Redis a worker runs them.

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from appraisal.api_common import BuiltOnceFieldsMixin
 from appraisal.idnumbers import mask_id_number, sees_full_id_numbers
 from appraisal.models import Level, Occupation, RetakeDay, Role, ScheduledAppraisalDay, UnifiedAppraisal
 from registration import selectors, services
@@ -21,7 +22,7 @@ from registration.models import (
 from registration.services import opinions
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,7 +33,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         return obj.actor.display_name if obj.actor else "系统"
 
 
-class MaterialSerializer(serializers.ModelSerializer):
+class MaterialSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -40,7 +41,7 @@ class MaterialSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "content_type", "size", "width", "height", "uploaded_at"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     occupation_name = serializers.CharField(source="occupation.name", read_only=True)
@@ -66,7 +67,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return obj.id_number
 
 
-class PaymentRecordSerializer(serializers.ModelSerializer):
+class PaymentRecordSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.display_name", read_only=True)
 
     class Meta:
@@ -155,6 +156,16 @@ class SubmitResultSerializer(serializers.ModelSerializer):
         model = Application
         fields = ["id", "status", "status_display", "submitted_at", "fee_due", "eligibility"]
         read_only_fields = fields
+
+
+class ApplicationStatusSerializer(serializers.Serializer):
+    """The status poll's answer: what changes after a submit, nothing that needs a join."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -257,6 +268,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = selectors.application_ref_for(request.user, pk)
         submitted = services.submit_application(application, actor=request.user)
         return Response(SubmitResultSerializer(submitted).data)
+
+    @extend_schema(summary="申报状态（轮询用，轻量）", responses=ApplicationStatusSerializer)
+    @action(detail=True, methods=["get"], url_path="status")
+    def status_poll(self, request, pk=None):
+        # Polled every few seconds after a submit: one narrow query, no relations, no detail serializer.
+        row = selectors.application_status_for(request.user, pk)
+        return Response(ApplicationStatusSerializer({**row, "status_display": Status(row["status"]).label}).data)
 
     def _decide(self, request, pk, fn, reason_kw="reason"):
         application = selectors.application_for(request.user, pk)

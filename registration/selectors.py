@@ -102,12 +102,17 @@ def _get(queryset: QuerySet, model, **lookup):
 def application_for(user, pk) -> Application:
     """One application the user may see, with its materials, history and payments; else
     Application.DoesNotExist (guessing another person's number reveals nothing)."""
-    queryset = applications_for(user).prefetch_related(
+    return _get(_with_relations(applications_for(user)), Application, pk=pk)
+
+
+def _with_relations(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """An application's detail (page and API): its relations in a fixed number of queries, however
+    long its history and whoever acted on it (REG-1: no query per row)."""
+    return queryset.select_related("hr_opinion_by").prefetch_related(
         Prefetch("materials", queryset=Material.objects.select_related("uploaded_by", "original_checked_by")),
         Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
         Prefetch("payments", queryset=PaymentRecord.objects.select_related("actor")),
     )
-    return _get(queryset, Application, pk=pk)
 
 
 def material_for(user, pk) -> Material:
@@ -132,6 +137,21 @@ def application_ref_for(user, pk) -> Application:
             raise Application.DoesNotExist from exc
     queryset = authority.scope_queryset(user, Application.objects.all(), "center")
     return _get(queryset.only("pk"), Application, pk=pk)
+
+
+def application_status_for(user, pk) -> dict:
+    """What a status poll needs of one application the user may see, in one query of a few columns
+    (no joins, no relations); else Application.DoesNotExist."""
+    if not user.is_authenticated:
+        raise Application.DoesNotExist
+    if user.role == Role.CANDIDATE:
+        queryset = Application.objects.filter(candidate=user)
+    else:
+        queryset = authority.scope_queryset(user, Application.objects.all(), "center")
+    try:
+        return queryset.values("id", "status", "submitted_at", "updated_at").get(pk=pk)
+    except (ValueError, TypeError) as exc:
+        raise Application.DoesNotExist from exc
 
 
 def applications_with_history(user) -> QuerySet[Application]:
@@ -166,7 +186,7 @@ def api_applications(user, *, search=None, detail=False) -> QuerySet[Application
     if search:
         queryset = queryset.filter(search_condition(user, search))
     if detail:
-        queryset = queryset.prefetch_related("materials", "transitions__actor", "payments__actor")
+        queryset = _with_relations(queryset)
     return queryset.order_by("-created_at", "-pk")
 
 

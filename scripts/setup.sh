@@ -47,9 +47,10 @@ done
 
 # --- System packages ---
 # WeasyPrint (PDFs) needs Pango/HarfBuzz; CJK fonts so Chinese renders in PDFs; poppler-utils gives
-# the PDF tests `pdftotext`. Chromium only for the end-to-end tests.
+# the PDF tests `pdftotext`; wrk measures the benchmarks' floors (benchmarks/README.md). Chromium only
+# for the end-to-end tests.
 PKGS=(fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-    libharfbuzz0b shared-mime-info poppler-utils)
+    libharfbuzz0b shared-mime-info poppler-utils wrk)
 if [ "$WITH_BROWSER" = 1 ]; then PKGS+=(chromium); fi
 # Debian's python3 cannot create a venv without python3-venv (ensurepip is split out).
 if [ ! -x .venv/bin/python ] && ! "$PYTHON_BIN" -c 'import ensurepip' 2>/dev/null; then

@@ -147,3 +147,73 @@ def test_reg1_submit_reads_and_writes_only_what_it_must(api, complete_draft, can
         q["sql"][:80] for q in queries.captured_queries
     ]
     assert any("appraisal_outboxmessage" in q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT"))
+
+
+def _queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _more_history(application, demo_user):
+    """Transitions and payments by several different people, and an HR opinion: what would cost a
+    query per row if a relation were read row by row."""
+    from registration.models import ApplicationTransition, PaymentRecord
+
+    actors = [demo_user(name) for name in ("staff_nongan", "staff_changchun", "province_admin")]
+    for actor in actors:
+        ApplicationTransition.objects.create(application=application, from_status=Status.SUBMITTED,
+                                             to_status=Status.SUBMITTED, actor=actor, reason="复核")
+        PaymentRecord.objects.create(application=application, paid=True, amount=Decimal("100.00"), actor=actor)
+    type(application).objects.filter(pk=application.pk).update(
+        hr_opinion="同意", hr_opinion_date=datetime.date(2026, 1, 5), hr_opinion_by=actors[0])
+
+
+def test_reg1_application_read_takes_a_constant_number_of_queries(api, submitted, candidate, demo_user):
+    """REG-1 on registration day: the application read (API) costs the same queries with one
+    transition as with many by different people, payments and an HR opinion (no N+1)."""
+    client = api(candidate)
+    url = f"{BASE}{submitted.pk}/"
+    client.get(url)  # warm: reference data caches
+    before = _queries_of(client, url)
+    _more_history(submitted, demo_user)
+    after = _queries_of(client, url)
+    assert after == before
+    body = client.get(url).json()
+    assert len(body["transitions"]) >= 4 and len(body["payments"]) == 3
+    assert body["hr_opinion_by_name"] == "孙县员"
+
+
+def test_reg1_application_page_takes_a_constant_number_of_queries(logged_in_client, submitted, candidate,
+                                                                   demo_user):
+    """REG-1: the candidate's application page, likewise, whatever the history's length."""
+    client = logged_in_client(candidate)
+    url = f"/registration/my/{submitted.pk}/"
+    client.get(url)
+    before = _queries_of(client, url)
+    _more_history(submitted, demo_user)
+    assert _queries_of(client, url) == before
+
+
+def test_reg1_status_poll_is_one_narrow_query(api, submitted, candidate, demo_user):
+    """REG-1: the status poll after a submit reads one row's few columns; another person's
+    application, or a number that is not one, answers 404."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(candidate)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{BASE}{submitted.pk}/status/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == submitted.pk and body["status"] == Status.SUBMITTED and body["status_display"] == "待审核"
+    assert body["submitted_at"]
+    assert len(queries) == 1 and "JOIN" not in queries.captured_queries[0]["sql"]
+    assert client.get(f"{BASE}abc/status/").status_code == 404
+    other = api(demo_user("staff_gongzhuling"))  # a center that does not hold 农安's applications
+    assert other.get(f"{BASE}{submitted.pk}/status/").status_code == 404
+    assert api(demo_user("staff_nongan")).get(f"{BASE}{submitted.pk}/status/").json()["status"] == Status.SUBMITTED

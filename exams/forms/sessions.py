@@ -6,6 +6,7 @@ engine) and every rule is applied by exams.services, whose refusals the views at
 import datetime
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.idnumbers import mask_id_number
@@ -15,6 +16,7 @@ from appraisal.models import (
     Occupation,
     RetakeDay,
     RetakeKind,
+    Role,
     ScheduledAppraisalDay,
     UnifiedAppraisal,
 )
@@ -52,6 +54,18 @@ class SessionFilterForm(forms.Form):
     day_to = forms.DateField(label=_("考试日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *SessionStatus.choices])
 
+    def __init__(self, data=None, *, user=None):
+        # Examiners read the list too; they open it on their own work, 我参与的场次 (EXAM-5).
+        self.user = user
+        self.for_examiner = user is not None and user.is_authenticated and user.role == Role.EXAMINER
+        if self.for_examiner and (data is None or "scope" not in data):
+            data = (data.copy() if data is not None else QueryDict(mutable=True))
+            data["scope"] = "mine"
+        super().__init__(data)
+        if self.for_examiner:
+            self.fields["scope"] = forms.ChoiceField(
+                label=_("范围"), choices=[("mine", _("我参与的场次")), ("all", _("全部可见场次"))], required=False)
+
     def clean(self):
         data = super().clean()
         if data.get("day_from") and data.get("day_to") and data["day_from"] > data["day_to"]:
@@ -70,6 +84,8 @@ class SessionFilterForm(forms.Form):
             queryset = queryset.filter(day__lte=data["day_to"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
+        if self.for_examiner and data.get("scope", "mine") == "mine":
+            queryset = queryset.filter(pk__in=selectors.sessions_to_mark(self.user).values("pk"))
         return queryset
 
 

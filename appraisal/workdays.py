@@ -69,7 +69,7 @@ class WorkdayCalendar:
         if overrides:
             return day.weekday() < 5
         raise CalendarUnknown(
-            _("%(year)d年的法定节假日尚未维护，无法计算工作日。请在“工作日调整”中录入该年度的节假日和调休安排。")
+            _("%(year)d年的法定节假日尚未维护，无法计算工作日。该年度的节假日和调休安排由省职业技能鉴定中心在“工作日历维护”中录入。")
             % {"year": day.year},
             code="calendar_unknown",
         )

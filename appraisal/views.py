@@ -169,7 +169,7 @@ def center_list(request):
     return render(
         request,
         "appraisal/center_list.html",
-        {"centers": selectors.centers_for(request.user), "scope": authority.scope_description(request.user)},
+        {"centers": selectors.centers_with_levels(request.user), "scope": authority.scope_description(request.user)},
     )
 
 

@@ -217,13 +217,19 @@ def marks_as_examiner(actor, session) -> bool:
     raise PermissionDenied(_("只有本场次指派的考评人员或有鉴定权限的机构可以录入成绩。"))
 
 
+def exam_not_held_reason(session, *, doing) -> str | None:
+    """Why nothing can be marked or published yet (the exam day is still ahead), or None: the
+    services refuse with it and the pages show it beside a disabled button."""
+    if timezone.localdate() < session.day:
+        return _("考试尚未举行（考试日期%(day)s），不能%(doing)s。") % {"day": session.day.isoformat(), "doing": doing}
+    return None
+
+
 def check_exam_held(session, *, doing) -> None:
     """Nothing is marked or published before the exam has taken place."""
-    if timezone.localdate() < session.day:
-        raise ValidationError(
-            _("考试尚未举行（考试日期%(day)s），不能%(doing)s。") % {"day": session.day.isoformat(), "doing": doing},
-            code="exam_not_held",
-        )
+    reason = exam_not_held_reason(session, doing=doing)
+    if reason:
+        raise ValidationError(reason, code="exam_not_held")
 
 
 def check_open_for_marking(session) -> None:

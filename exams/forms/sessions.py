@@ -21,7 +21,7 @@ from appraisal.models import (
     UnifiedAppraisal,
 )
 from exams import selectors
-from exams.models import SessionStatus
+from exams.models import RoomPurpose, SessionStatus
 
 CAPACITY_ERROR = _("考位数必须是1到1000之间的整数。")
 
@@ -38,6 +38,15 @@ class RoomForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     equipment = forms.CharField(label=_("设备设施"), max_length=300, required=False)
+    purpose = forms.ChoiceField(label=_("用途"), choices=RoomPurpose.choices, initial=RoomPurpose.GENERAL,
+                                required=False)
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("服务职业（技能考核场地）"), queryset=Occupation.objects.order_by("category", "name"), required=False,
+        help_text=_("技能考核场地只安排所选职业的考生；理论考场不选。"),
+    )
+
+    def clean_purpose(self):
+        return self.cleaned_data.get("purpose") or RoomPurpose.GENERAL
 
 
 class SessionFilterForm(forms.Form):

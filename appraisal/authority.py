@@ -195,6 +195,29 @@ def _province_rule(center, candidate, level):
     )
 
 
+def statutory_levels(center) -> str:
+    """ORG-2..ORG-7: the levels the rules above let `center` appraise, and for whom, in Chinese (the
+    centers page). Written from the same constants and grants the rules read, so it cannot drift."""
+    def names(levels):
+        return "、".join(_level_name(lv) for lv in sorted(levels, reverse=True))
+
+    kind = center.kind
+    if kind == CenterKind.PROVINCE:
+        return _("%(tech)s（全省）；%(basic)s（中省属单位职工）；全国、全省统一鉴定（各等级）") % {
+            "tech": names(TECHNICIAN_LEVELS), "basic": names(REGIONAL_BASIC_LEVELS | {Level.THREE})}
+    if kind == CenterKind.CITY:
+        return _("%(basic)s（本级市区）；%(three)s（本地区，含所辖县）") % {
+            "basic": names(REGIONAL_BASIC_LEVELS), "three": _level_name(Level.THREE)}
+    if kind == CenterKind.COUNTY:
+        return _("%(basic)s（本县）") % {"basic": names(REGIONAL_BASIC_LEVELS)}
+    granted = _granted_levels(center) - TECHNICIAN_LEVELS
+    whom = {CenterKind.EXPANDED_COUNTY: _("本县，按批准权限"), CenterKind.SCHOOL: _("本校学生"),
+            CenterKind.ENTERPRISE: _("本企业职工")}.get(kind)
+    if whom is None:  # 中省直单位: not an appraisal body; the province appraises its employees
+        return _("不是鉴定机构（职工由省职业技能鉴定中心鉴定）")
+    return _("%(levels)s（%(whom)s）") % {"levels": names(granted), "whom": whom} if granted else _("未批准鉴定等级")
+
+
 def _refuse_technician_or_affiliated(candidate, level):
     if level in TECHNICIAN_LEVELS:
         return _refuse("ORG-4", _("技师、高级技师鉴定由省职业技能鉴定中心负责。"))

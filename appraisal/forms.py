@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -121,3 +124,62 @@ class AccessLogFilterForm(forms.Form):
         if date_from and date_to and date_from > date_to:
             raise ValidationError(_("起始日期不能晚于截止日期。"))
         return cleaned
+
+
+class YearCalendarForm(forms.Form):
+    """CAL-4: a year's statutory holidays and adjusted working days, one range a line:
+    `2027-02-06至2027-02-13 春节` or `2027-01-01 元旦`. Only parses; calendar_keeping checks the
+    arrangement whole."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100,
+                              error_messages={"invalid": _("请输入年度，如2027。"), "required": _("请输入年度，如2027。"),
+                                              "min_value": _("年度必须在2000到2100之间。"),
+                                              "max_value": _("年度必须在2000到2100之间。")})
+    holidays = forms.CharField(
+        label=_("法定节假日（休息）"), max_length=4000, required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2027-01-01 元旦\n2027-02-06至2027-02-13 春节"}),
+        help_text=_("每行一段：开始日期至结束日期，空格后写名称；只有一天时只写一个日期。"),
+    )
+    working_days = forms.CharField(
+        label=_("调休上班日（周末上班）"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2027-02-14 春节调休上班"}),
+        help_text=_("每行一天或一段，只能是周六或周日。"),
+    )
+
+    def _ranges(self, field):
+        from appraisal.calendar_keeping import DayRange
+
+        ranges, errors = [], []
+        for number, line in enumerate(self.cleaned_data.get(field, "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            match = _RANGE_LINE.match(line)
+            try:
+                if not match:
+                    raise ValueError
+                first = datetime.date.fromisoformat(_iso(match["first"]))
+                last = datetime.date.fromisoformat(_iso(match["last"])) if match["last"] else first
+            except ValueError:
+                errors.append(_("第%(n)d行“%(line)s”无法识别，请写成“2027-02-06至2027-02-13 春节”。")
+                              % {"n": number, "line": line[:40]})
+                continue
+            ranges.append(DayRange(first, last, (match["name"] or "").strip()))
+        if errors:
+            self.add_error(field, errors)
+        return ranges
+
+    def clean(self):
+        data = super().clean()
+        data["holiday_ranges"] = self._ranges("holidays")
+        data["working_ranges"] = self._ranges("working_days")
+        return data
+
+
+_RANGE_LINE = re.compile(r"^(?P<first>\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:至|到|~|～|\.\.)\s*(?P<last>\d{4}-\d{1,2}-\d{1,2}))?"
+                         r"(?:\s+(?P<name>.*))?$")
+
+
+def _iso(text: str) -> str:
+    year, month, day = text.split("-")
+    return f"{year}-{int(month):02d}-{int(day):02d}"

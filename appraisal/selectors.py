@@ -38,6 +38,14 @@ class UpcomingDay:
         return "open" if self.registration_open else "closed"
 
 
+def centers_with_levels(user) -> list[Center]:
+    """The centers page: each visible center with `statutory_levels` from the authority engine."""
+    centers = list(centers_for(user))
+    for center in centers:
+        center.statutory_levels = authority.statutory_levels(center)
+    return centers
+
+
 def centers_for(user) -> QuerySet[Center]:
     return (
         authority.visible_centers(user)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar/keep/", views.calendar_keep, name="calendar_keep"),
     path("centers/", views.center_list, name="center_list"),
     path("authority/", views.authority_check, name="authority_check"),
     path("access-log/", views.access_log, name="access_log"),

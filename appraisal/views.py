@@ -10,7 +10,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
@@ -19,9 +19,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from appraisal import authority, extensions, gates, jobs, selectors
+from appraisal import authority, calendar_keeping, extensions, gates, jobs, selectors
+from appraisal.errors import messages_of
 from appraisal.extensions import JOB_KINDS
-from appraisal.forms import AccessLogFilterForm, AuthorityCheckForm, DeadlineForm
+from appraisal.forms import AccessLogFilterForm, AuthorityCheckForm, DeadlineForm, YearCalendarForm
 from appraisal.gates import role_required
 from appraisal.models import JobStatus, Role
 
@@ -117,6 +118,10 @@ def home(request):
         "retake_days": selectors.upcoming_retake_days(today=today),
         "notices": extensions.notices_for(user),
         "panels": extensions.panels_for(user),
+        # CAL-4: province staff keep the calendar (a home notice links them to it); everyone else
+        # sees 待公布 and whom to ask.
+        "can_keep_calendar": authority.is_province_staff(user),
+        "calendar_pending": [y for y in (today.year, today.year + 1) if not calendar_keeping.year_is_maintained(y)],
     }
     if user.role == Role.CANDIDATE:
         context["candidate_centers"] = authority.candidate_centers(user)
@@ -150,6 +155,7 @@ def calendar(request):
             "days_ahead": selectors.PUBLIC_DAYS_AHEAD,
             "day_groups": selectors.public_upcoming_days(today=today, city=city),
             "is_staff_user": is_staff_user,
+            "can_keep_calendar": authority.is_province_staff(user),
             "unified": selectors.upcoming_unified_appraisals(today=today, limit=8),
             "retake_days": selectors.upcoming_retake_days(today=today),
         },
@@ -164,7 +170,7 @@ def center_list(request):
     return render(
         request,
         "appraisal/center_list.html",
-        {"centers": selectors.centers_for(request.user), "scope": authority.scope_description(request.user)},
+        {"centers": selectors.centers_with_levels(request.user), "scope": authority.scope_description(request.user)},
     )
 
 
@@ -240,3 +246,56 @@ def job_output(request, pk):
     response = FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name or None)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+KEEP_CALENDAR_REFUSAL = "只有省职业技能鉴定中心的工作人员可以维护工作日历。"
+
+
+@role_required(gates.CLERKS, KEEP_CALENDAR_REFUSAL)
+def calendar_keep(request):
+    """CAL-4: province staff enter a year's holidays and adjusted working days; 预览 shows the
+    working days per month and the CAL-3 deadlines that move, 保存 writes the year at once."""
+    if not authority.is_province_staff(request.user):
+        raise PermissionDenied(KEEP_CALENDAR_REFUSAL)
+    today = timezone.localdate()
+    context = {"preview": None, "library_knows": None}
+    if request.method == "POST":
+        form = YearCalendarForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan = calendar_keeping.plan_year(year=data["year"], holidays=data["holiday_ranges"],
+                                                  working_days=data["working_ranges"])
+                if request.POST.get("action") == "save":
+                    count = calendar_keeping.save_year(actor=request.user, year=data["year"],
+                                                       holidays=data["holiday_ranges"],
+                                                       working_days=data["working_ranges"])
+                    messages.success(request, f"已保存{data['year']}年工作日历（{count}天调整），报名截止日期已按新日历计算。")
+                    return redirect(f"{request.path}?year={data['year']}")
+                context["preview"] = calendar_keeping.preview(request.user, year=data["year"], plan=plan)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, messages_of(exc))
+    else:
+        pending = [y for y in (today.year, today.year + 1) if not calendar_keeping.year_is_maintained(y)]
+        try:
+            year = int(request.GET.get("year") or (pending[0] if pending else today.year + 1))
+        except ValueError:
+            year = today.year + 1
+        year = min(max(year, 2000), 2100)
+        holidays, working = calendar_keeping.saved_ranges(year)
+        form = YearCalendarForm(initial={"year": year, "holidays": _lines(holidays), "working_days": _lines(working)})
+    year = form.cleaned_data.get("year") if form.is_bound and hasattr(form, "cleaned_data") else form.initial["year"]
+    if year:
+        context["library_knows"] = calendar_keeping._library_knows(year)
+        context["year"] = year
+    return render(request, "appraisal/calendar_keep.html", {"form": form, **context})
+
+
+def _lines(ranges) -> str:
+    return "\n".join(
+        (f"{r.first:%Y-%m-%d}" + (f"至{r.last:%Y-%m-%d}" if r.last != r.first else "") + (f" {r.name}" if r.name else ""))
+        for r in ranges)

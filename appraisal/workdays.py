@@ -1,4 +1,5 @@
-"""Working-day arithmetic (CAL-3, CAL-4, EXAM-7, CERT-3): the one place that counts working days.
+"""Working-day arithmetic (CAL-3, CAL-4, EXAM-7, CERT-3): the one place that counts working days,
+and the one place that counts calendar years (EXAM-8 "one year", ages and years of work, REG-5/6).
 
 China's official calendar comes from the `chinese-calendar` package (statutory holidays off,
 adjusted working days on). Staff can override any day in the database (`WorkdayOverride`); a year
@@ -68,7 +69,7 @@ class WorkdayCalendar:
         if overrides:
             return day.weekday() < 5
         raise CalendarUnknown(
-            _("%(year)d年的法定节假日尚未维护，无法计算工作日。请在“工作日调整”中录入该年度的节假日和调休安排。")
+            _("%(year)d年的法定节假日尚未维护，无法计算工作日。该年度的节假日和调休安排由省职业技能鉴定中心在“工作日历维护”中录入。")
             % {"year": day.year},
             code="calendar_unknown",
         )
@@ -124,3 +125,27 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if calendar.is_working_day(current):
             count += 1
     return count
+
+
+# --- Calendar years (EXAM-8 kept passes, REG-5 ages, REG-6 years of work) ------------------------
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same date `years` later (or earlier): a period counted in years ends on the corresponding
+    day, and where that month has no such day (29 February in a common year) on the month's last
+    day, 28 February (民法典第二百零二条). So "one year" is the calendar anniversary, never 365 days,
+    which fell a day short whenever a 29 February lay in between."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def full_years(since: datetime.date, today: datetime.date) -> int:
+    """Whole years from `since` to `today` (周岁, years of work): the largest n whose anniversary
+    add_years(since, n) is on or before `today`. Someone born on 29 February turns a year older
+    on 28 February of a common year, by the same rule as add_years. Negative when `since` is later."""
+    years = today.year - since.year
+    if add_years(since, years) > today:
+        years -= 1
+    return years

@@ -23,6 +23,7 @@ from django.utils import timezone
 from appraisal.demo import demo_password_hash
 from appraisal.idnumbers import gender
 from appraisal.models import Center, Occupation, Role, ScheduledAppraisalDay, User
+from appraisal.workdays import add_years
 from certificates import services
 from certificates.models import Certificate
 from exams.models import (
@@ -89,7 +90,7 @@ def _session(day: datetime.date, published_on: datetime.date, candidates, *, fai
                                       assigned_by=clerk)
         for subject, value in ((Subject.THEORY, 82), (Subject.SKILL, 45 if candidate in failing else 88)):
             Score.objects.create(application=application, session=session, subject=subject, value=value,
-                                 passed=value >= 60, pass_valid_until=day + datetime.timedelta(days=365) if value >= 60
+                                 passed=value >= 60, pass_valid_until=add_years(day, 1) if value >= 60
                                  else None, entered_by=clerk)
     return session
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal.models import Center, Occupation, User
-from exams.models import ExaminerQualification, Room, Site
+from exams.models import ExaminerQualification, Room, RoomPurpose, Site
 
 SITES = {
     "220100": (
@@ -21,6 +21,7 @@ SITES = {
         [("第一考场", 30, "标准化考场，监控设备"), ("实操车间", 10, "汽车维修实训台10套")],
     ),
 }
+SKILL_WORKSHOPS = {"实操车间": ("汽车维修工",)}
 QUALIFIED_OCCUPATIONS = ("汽车维修工", "电工", "焊工", "中式烹调师")
 
 
@@ -33,9 +34,14 @@ def load(*, stdout=None, quiet=False):
             continue
         site, _created = Site.objects.get_or_create(center=center, name=name, defaults={"address": address})
         for room_name, capacity, equipment in rooms:
-            Room.objects.get_or_create(
+            room, _created = Room.objects.get_or_create(
                 site=site, name=room_name, defaults={"capacity": capacity, "equipment": equipment}
             )
+            if room_name in SKILL_WORKSHOPS and room.purpose != RoomPurpose.SKILL:
+                # EXAM-2: the car-repair workshop serves 汽车维修工 only (no cooks among the cars).
+                room.purpose = RoomPurpose.SKILL
+                room.save(update_fields=["purpose"])
+                room.occupations.set(Occupation.objects.filter(name__in=SKILL_WORKSHOPS[room_name]))
     examiner = User.objects.filter(username="examiner").first()
     if examiner is None:
         return

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import authority
 from appraisal.models import User
+from appraisal.workdays import add_years
 from exams import selectors
 from exams.models import (
     DeclaredRelation,
@@ -31,7 +32,7 @@ from exams.models import (
 )
 from registration.models import Application
 
-PASS_RETENTION_DAYS = 365  # EXAM-8: 单科合格成绩保留一年
+PASS_RETENTION_YEARS = 1  # EXAM-8: 单科合格成绩保留一年 (a calendar year: workdays.add_years)
 
 
 # --- Recusal (EXAM-5 回避) ----------------------------------------------------------------------------
@@ -186,8 +187,9 @@ def subjects_to_take(application: Application, on_date=None) -> list[str]:
 
 
 def pass_kept_until(session: ExamSession) -> datetime.date:
-    """EXAM-8: a passed subject is kept for one year from the exam, whenever it was published or corrected."""
-    return session.day + datetime.timedelta(days=PASS_RETENTION_DAYS)
+    """EXAM-8: a passed subject is kept for one year from the exam, whenever it was published or
+    corrected: up to and including the exam day's anniversary (29 February → 28 February)."""
+    return add_years(session.day, PASS_RETENTION_YEARS)
 
 
 # --- One score (EXAM-6) -----------------------------------------------------------------------------
@@ -215,13 +217,19 @@ def marks_as_examiner(actor, session) -> bool:
     raise PermissionDenied(_("只有本场次指派的考评人员或有鉴定权限的机构可以录入成绩。"))
 
 
+def exam_not_held_reason(session, *, doing) -> str | None:
+    """Why nothing can be marked or published yet (the exam day is still ahead), or None: the
+    services refuse with it and the pages show it beside a disabled button."""
+    if timezone.localdate() < session.day:
+        return _("考试尚未举行（考试日期%(day)s），不能%(doing)s。") % {"day": session.day.isoformat(), "doing": doing}
+    return None
+
+
 def check_exam_held(session, *, doing) -> None:
     """Nothing is marked or published before the exam has taken place."""
-    if timezone.localdate() < session.day:
-        raise ValidationError(
-            _("考试尚未举行（考试日期%(day)s），不能%(doing)s。") % {"day": session.day.isoformat(), "doing": doing},
-            code="exam_not_held",
-        )
+    reason = exam_not_held_reason(session, doing=doing)
+    if reason:
+        raise ValidationError(reason, code="exam_not_held")
 
 
 def check_open_for_marking(session) -> None:

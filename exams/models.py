@@ -58,13 +58,27 @@ class Site(models.Model):
         return self.name
 
 
+class RoomPurpose(models.TextChoices):
+    # Rooms recorded before rooms said what they are for: they take any session, as before.
+    GENERAL = "general", _("综合考场")
+    THEORY = "theory", _("理论考场")
+    SKILL = "skill", _("技能考核场地")
+
+
 class Room(models.Model):
-    """A room of a site with its seats and equipment (EXAM-4)."""
+    """A room of a site with its seats and equipment (EXAM-4), and what it is for (EXAM-2): a skill
+    workshop takes only the occupations it is equipped for; a theory room every occupation whose
+    skill exam is not practical (实际操作); a general room (综合考场) every session."""
 
     site = models.ForeignKey(Site, verbose_name=_("考点"), on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("考场"), max_length=60)
     capacity = models.PositiveIntegerField(_("考位数"))
     equipment = models.CharField(_("设备设施"), max_length=300, blank=True)
+    purpose = models.CharField(_("用途"), max_length=10, choices=RoomPurpose.choices, default=RoomPurpose.GENERAL)
+    occupations = models.ManyToManyField(
+        Occupation, verbose_name=_("服务职业"), blank=True, related_name="skill_rooms",
+        help_text=_("技能考核场地为哪些职业的操作技能考核配备了设备。"),
+    )
 
     class Meta:
         verbose_name = _("考场")

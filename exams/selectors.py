@@ -108,7 +108,7 @@ def qualifications_for(user) -> QuerySet[ExaminerQualification]:
 
 def sites_for(user) -> QuerySet[Site]:
     return authority.scope_queryset(user, Site.objects.select_related("center"), "center").prefetch_related(
-        Prefetch("rooms", queryset=Room.objects.order_by("name"))
+        Prefetch("rooms", queryset=Room.objects.order_by("name").prefetch_related("occupations"))
     )
 
 

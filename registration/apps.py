@@ -7,12 +7,30 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from appraisal.extensions import register_job
+        from appraisal.extensions import HOME_NOTICES, register_job
         from registration import jobs, signals  # noqa: F401  (signals connects the receivers)
 
         for kind in jobs.KINDS:
             register_job(kind)
+        HOME_NOTICES.register(home_notices)
         contribute_navigation()
+
+
+def home_notices(user):
+    """REG-1: the HR official's count of applications waiting for their opinion, linking to them."""
+    from django.urls import reverse
+
+    from appraisal import gates
+    from appraisal.extensions import Notice
+    from registration import selectors
+
+    if not gates.has_role(user, gates.HR_OFFICIALS):
+        return []
+    waiting = selectors.awaiting_hr_opinion(user).count()
+    if not waiting:
+        return []
+    return [Notice(f"{waiting} 份申报待填写人社部门意见",
+                   reverse("registration:review_queue") + f"?status={selectors.AWAITING_OPINION}")]
 
 
 def contribute_navigation():

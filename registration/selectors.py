@@ -31,6 +31,7 @@ from registration.models import (
     PaymentRecord,
     Status,
 )
+from registration.services import opinions
 
 
 def _base() -> QuerySet[Application]:
@@ -48,13 +49,24 @@ def applications_for(user) -> QuerySet[Application]:
     return authority.scope_queryset(user, _base(), "center")
 
 
+AWAITING_OPINION = "awaiting_opinion"
+
+
+def awaiting_hr_opinion(user) -> QuerySet[Application]:
+    """REG-1: the applications in the user's scope waiting for the HR bureau's opinion."""
+    return applications_for(user).filter(opinions.awaiting_opinion())
+
+
 def review_queue(user, *, status=None, occupation=None, level=None, center=None, scheduled_day=None,
                  unified_appraisal=None, search=None) -> QuerySet[Application]:
-    """The staff review queue with its filters; a constant number of queries whatever its length."""
+    """The staff review queue with its filters; a constant number of queries whatever its length.
+    `status` is a Status or AWAITING_OPINION (待填写意见)."""
     queryset = applications_for(user).prefetch_related(
         Prefetch("materials", queryset=Material.objects.only("id", "application_id", "kind"))
     )
-    if status:
+    if status == AWAITING_OPINION:
+        queryset = queryset.filter(opinions.awaiting_opinion())
+    elif status:
         queryset = queryset.filter(status=status)
     if occupation:
         queryset = queryset.filter(occupation=occupation)

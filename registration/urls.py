@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/review/<int:pk>/materials/", review.upload_material, name="staff_material_upload"),
     path("staff/review/<int:pk>/submit/", review.submit_for_candidate, name="staff_submit"),
     path("staff/review/<int:pk>/original/", review.confirm_original, name="confirm_original"),
+    path("staff/review/hr-opinions/", review.record_hr_opinions, name="hr_opinions"),
     path("staff/review/<int:pk>/hr-opinion/", review.record_hr_opinion, name="hr_opinion"),
     # Entry on a candidate's behalf
     path("staff/enter/", entry.enter_for_candidate, name="enter_for_candidate"),

@@ -6,6 +6,7 @@ engine) and every rule is applied by exams.services, whose refusals the views at
 import datetime
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.idnumbers import mask_id_number
@@ -15,11 +16,12 @@ from appraisal.models import (
     Occupation,
     RetakeDay,
     RetakeKind,
+    Role,
     ScheduledAppraisalDay,
     UnifiedAppraisal,
 )
 from exams import selectors
-from exams.models import SessionStatus
+from exams.models import RoomPurpose, SessionStatus
 
 CAPACITY_ERROR = _("考位数必须是1到1000之间的整数。")
 
@@ -36,6 +38,15 @@ class RoomForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     equipment = forms.CharField(label=_("设备设施"), max_length=300, required=False)
+    purpose = forms.ChoiceField(label=_("用途"), choices=RoomPurpose.choices, initial=RoomPurpose.GENERAL,
+                                required=False)
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("服务职业（技能考核场地）"), queryset=Occupation.objects.order_by("category", "name"), required=False,
+        help_text=_("技能考核场地只安排所选职业的考生；理论考场不选。"),
+    )
+
+    def clean_purpose(self):
+        return self.cleaned_data.get("purpose") or RoomPurpose.GENERAL
 
 
 class SessionFilterForm(forms.Form):
@@ -51,6 +62,18 @@ class SessionFilterForm(forms.Form):
     day_from = forms.DateField(label=_("考试日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     day_to = forms.DateField(label=_("考试日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *SessionStatus.choices])
+
+    def __init__(self, data=None, *, user=None):
+        # Examiners read the list too; they open it on their own work, 我参与的场次 (EXAM-5).
+        self.user = user
+        self.for_examiner = user is not None and user.is_authenticated and user.role == Role.EXAMINER
+        if self.for_examiner and (data is None or "scope" not in data):
+            data = (data.copy() if data is not None else QueryDict(mutable=True))
+            data["scope"] = "mine"
+        super().__init__(data)
+        if self.for_examiner:
+            self.fields["scope"] = forms.ChoiceField(
+                label=_("范围"), choices=[("mine", _("我参与的场次")), ("all", _("全部可见场次"))], required=False)
 
     def clean(self):
         data = super().clean()
@@ -70,6 +93,8 @@ class SessionFilterForm(forms.Form):
             queryset = queryset.filter(day__lte=data["day_to"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
+        if self.for_examiner and data.get("scope", "mine") == "mine":
+            queryset = queryset.filter(pk__in=selectors.sessions_to_mark(self.user).values("pk"))
         return queryset
 
 

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from appraisal.models import User
+from appraisal.models import OccupationLevel, SkillExamMode, User
 from exams import selectors
 from exams.marking import recusal_conflicts
-from exams.models import ExamSession, Room, SeatAssignment
+from exams.models import ExamSession, Room, RoomPurpose, SeatAssignment
 from exams.services.common import require_manager
 from registration.models import Application, Status
 
@@ -45,7 +45,39 @@ class SeatingResult:
 def _lock_site_rooms(session: ExamSession) -> list[Room]:
     """The site's rooms in seating order, locked: every session of the site seats in turn, so two
     sessions of one day never count the same free seat (EXAM-4)."""
-    return list(Room.objects.select_for_update(of=("self",)).filter(site_id=session.site_id).order_by("name", "pk"))
+    return list(Room.objects.select_for_update(of=("self",)).filter(site_id=session.site_id)
+                .prefetch_related("occupations").order_by("name", "pk"))
+
+
+def _skill_is_practical(session: ExamSession) -> bool:
+    mode = OccupationLevel.objects.filter(occupation_id=session.occupation_id, level=session.level).values_list(
+        "skill_mode", flat=True).first()
+    return mode == SkillExamMode.PRACTICAL
+
+
+def room_refusal(room: Room, session: ExamSession, *, practical: bool) -> str | None:
+    """EXAM-2/EXAM-4: why `room` may not seat the session's candidates, or None. A skill workshop
+    serves only the occupations it is equipped for; a theory room no practical (实际操作) skill exam;
+    a general room (综合考场, what rooms were before they said their purpose) any session."""
+    occupation = session.occupation.name
+    if room.purpose == RoomPurpose.SKILL:
+        if any(o.pk == session.occupation_id for o in room.occupations.all()):
+            return None
+        served = "、".join(o.name for o in room.occupations.all()) or _("未登记职业")
+        return _("%(room)s是%(served)s的技能考核场地，不能安排%(occupation)s的考生。") % {
+            "room": room.name, "served": served, "occupation": occupation}
+    if practical and room.purpose == RoomPurpose.THEORY:
+        return _("%(occupation)s的操作技能为实际操作，须安排在为该职业配备设备的技能考核场地，%(room)s是理论考场。") % {
+            "occupation": occupation, "room": room.name}
+    return None
+
+
+def no_room_reason(session: ExamSession, *, practical: bool) -> str:
+    if practical:
+        return _("考点没有适合%(occupation)s的考场：实际操作须在为该职业配备设备的技能考核场地进行，请在“考点与考场”中登记该场地及其服务职业。") % {
+            "occupation": session.occupation.name}
+    return _("考点没有适合%(occupation)s的考场：现有技能考核场地均不为该职业服务，请添加理论考场或为该职业服务的技能考核场地。") % {
+        "occupation": session.occupation.name}
 
 
 def _taken_seats(session: ExamSession) -> dict[int, set[int]]:
@@ -69,10 +101,14 @@ def assign_seats_automatically(*, session: ExamSession, actor) -> SeatingResult:
         if session.is_published:
             raise ValidationError(_("成绩已发布，不能再编排考位。"))
         rooms = _lock_site_rooms(session)
+        practical = _skill_is_practical(session)
         taken = _taken_seats(session)
+        # The room index stays the site's order (ticket numbers), only fitting rooms are used.
+        fitting = [(index, room) for index, room in enumerate(rooms, start=1)
+                   if room_refusal(room, session, practical=practical) is None]
         free = [
             (index, room, seat)
-            for index, room in enumerate(rooms, start=1)
+            for index, room in fitting
             for seat in range(1, room.capacity + 1)
             if seat not in taken.get(room.pk, ())
         ]
@@ -86,8 +122,11 @@ def assign_seats_automatically(*, session: ExamSession, actor) -> SeatingResult:
             if application.candidate_id in conflicts:
                 result.unseated.append((application, conflicts[application.candidate_id]))
                 continue
+            if not fitting:
+                result.unseated.append((application, no_room_reason(session, practical=practical)))
+                continue
             if not free:
-                result.unseated.append((application, _("考位已满：考点所有考场均无空余考位。")))
+                result.unseated.append((application, _("考位已满：考点适合本场次的考场均无空余考位。")))
                 continue
             index, room, seat = free.pop(0)
             seats.append(SeatAssignment(
@@ -110,6 +149,10 @@ def assign_seat(*, session: ExamSession, application: Application, room: Room, s
         if room.site_id != session.site_id:
             raise ValidationError({"room": [_("该考场不属于本场次的考点。")]})
         rooms = _lock_site_rooms(session)
+        refusal = room_refusal(next(r for r in rooms if r.pk == room.pk), session,
+                               practical=_skill_is_practical(session))
+        if refusal:
+            raise ValidationError({"room": [refusal]})
         if not isinstance(seat_number, int) or not 1 <= seat_number <= room.capacity:
             raise ValidationError({"seat_number": [
                 _("座位号必须在1到%(capacity)d之间（%(room)s共%(capacity)d个考位）。")

@@ -105,7 +105,7 @@ def room_add(request, pk):
 def session_list(request):
     """The sessions of the user's scope (ORG-8), filtered by occupation, level, days and status."""
     require_role(request.user, STAFF, STAFF_ONLY)
-    form = SessionFilterForm(request.GET or None)
+    form = SessionFilterForm(request.GET or None, user=request.user)
     sessions = selectors.sessions_for(request.user)
     if form.is_bound:
         sessions = form.apply(sessions) if form.is_valid() else sessions.none()

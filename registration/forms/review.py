@@ -5,7 +5,7 @@ apply every rule."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal import authority
+from appraisal import authority, gates
 from appraisal.models import (
     Center,
     CenterKind,
@@ -20,8 +20,18 @@ from registration.services import opinions
 ALL = "all"
 
 
+AWAITING_OPINION = "awaiting_opinion"
+
+
+def default_status(user) -> str:
+    """Each role opens the queue on its own work: clerks on 待审核, HR officials on what waits for
+    their opinion (REG-1)."""
+    return AWAITING_OPINION if gates.has_role(user, gates.HR_OFFICIALS) else Status.SUBMITTED
+
+
 class QueueFilterForm(forms.Form):
-    """GET filters of the review queue. Status defaults to 待审核; "all" lists every status."""
+    """GET filters of the review queue. Status defaults to the user's own work (default_status);
+    "all" lists every status; "awaiting_opinion" (待填写意见) what waits for the HR opinion."""
 
     q = forms.CharField(label=_("姓名或身份证号"), required=False, max_length=40)
     status = forms.ChoiceField(label=_("状态"), required=False, initial=Status.SUBMITTED)
@@ -39,11 +49,12 @@ class QueueFilterForm(forms.Form):
     )
 
     def __init__(self, data=None, *, user, applications):
+        self.default_status = default_status(user)
         if data is not None and "status" not in data:
             data = data.copy()
-            data["status"] = Status.SUBMITTED
+            data["status"] = self.default_status
         super().__init__(data)
-        self.fields["status"].choices = [(ALL, _("全部状态")), *Status.choices]
+        self.fields["status"].choices = [(ALL, _("全部状态")), (AWAITING_OPINION, _("待填写意见")), *Status.choices]
         self.fields["center"].queryset = authority.visible_centers(user).filter(
             kind__in=[CenterKind.PROVINCE, CenterKind.CITY, CenterKind.COUNTY, CenterKind.EXPANDED_COUNTY,
                       CenterKind.SCHOOL, CenterKind.ENTERPRISE]
@@ -66,7 +77,7 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data
         status = data.get("status")
         result = {
-            "status": None if status == ALL else (status or Status.SUBMITTED),
+            "status": None if status == ALL else (status or self.default_status),
             "occupation": data.get("occupation"),
             "level": data.get("level"),
             "center": data.get("center"),
@@ -127,3 +138,22 @@ class HrOpinionForm(forms.Form):
         label=_("人社部门意见"), required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": opinions.HR_OPINION_MAX_LENGTH}),
     )
+
+
+class BatchHrOpinionForm(forms.Form):
+    """批量填写人社部门意见 (REG-1): the ticked applications, one opinion, one date; the service checks
+    each application and refuses the whole batch with every reason."""
+
+    applications = forms.TypedMultipleChoiceField(coerce=int, error_messages={
+        "required": _("请至少选择一份申报。"), "invalid_choice": _("所选申报的编号不正确。")})
+    opinion = forms.CharField(
+        label=_("人社部门意见"), initial=opinions.DEFAULT_BATCH_OPINION,
+        max_length=opinions.HR_OPINION_MAX_LENGTH, error_messages={"required": _("请填写人社部门意见。")},
+    )
+    opinion_date = forms.DateField(label=_("意见日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                   error_messages={"required": _("请填写意见日期。"), "invalid": _("请输入正确的日期。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any whole number parses; which numbers the user may touch is the service's question.
+        self.fields["applications"].valid_value = lambda value: True

@@ -19,6 +19,7 @@ from appraisal.models import (
     Level,
     RetakeDay,
 )
+from appraisal.workdays import full_years
 from registration import reference_cache
 from registration.models import (
     Application,
@@ -41,7 +42,8 @@ def phone_message() -> str:
 
 
 def _full_years(since: datetime.date, today: datetime.date) -> int:
-    return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
+    """REG-5 ages and REG-6 years since a certificate: the core's calendar-year count."""
+    return full_years(since, today)
 
 
 def identity_errors(exc: ValidationError) -> dict[str, list]:

@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -21,11 +23,13 @@ from django.views.decorators.http import require_http_methods
 from appraisal import authority
 from appraisal.decorators import post_or_back_to
 from appraisal.errors import messages_of, report_outcome
-from appraisal.gates import CLERKS, STAFF, require_role, role_required
+from appraisal.gates import CLERKS, HR_OFFICIALS, STAFF, require_role, role_required
 from appraisal.idnumbers import sees_full_id_numbers
 from registration import selectors, services
 from registration.forms.review import (
+    AWAITING_OPINION,
     ApproveForm,
+    BatchHrOpinionForm,
     HrOpinionForm,
     MaterialForm,
     PaymentForm,
@@ -84,7 +88,10 @@ def review_queue(request):
     _materials_progress(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    awaiting = form.is_valid() and form.cleaned_data.get("status", form.default_status) == AWAITING_OPINION
+    batch = awaiting and opinions.can_write_hr_opinions(request.user) and page.object_list
     return render(request, "registration/staff/queue.html", {
+        "batch_form": BatchHrOpinionForm(initial={"opinion_date": timezone.localdate()}) if batch else None,
         "form": form, "page": page, "query": query.urlencode(), "scope": authority.scope_description(request.user),
         "can_enter": request.user.role in CLERKS,
         # The forms print full ID numbers: only staff who may read them get the batch print.
@@ -286,3 +293,30 @@ def record_hr_opinion(request, pk):
     else:
         messages.success(request, _("已保存人社部门意见。"))
     return redirect("registration:review_detail", pk=pk)
+
+
+@login_required
+@post_or_back_to("registration:review_queue")
+@role_required(HR_OFFICIALS)
+def record_hr_opinions(request):
+    """REG-1: 批量填写意见: one opinion and one date for the ticked applications of the queue; the
+    service refuses the whole batch with every reason (ORG-8 scope, state, fee, date)."""
+    form = BatchHrOpinionForm(request.POST)
+    # Back to the same filtered queue; re-encoded, so the field only ever carries a query string.
+    back = QueryDict(request.POST.get("back", "")[:1000]).urlencode()
+    target = reverse("registration:review_queue") + (f"?{back}" if back else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, _("意见未保存：%(why)s") % {"why": error})
+        return redirect(target)
+    data = form.cleaned_data
+    try:
+        done = opinions.record_hr_opinions(data["applications"], actor=request.user, opinion=data["opinion"],
+                                           opinion_date=data["opinion_date"])
+    except ValidationError as exc:
+        messages.error(request, _("意见未保存，所选申报均未填写。原因：%(why)s") % {"why": messages_of(exc)})
+    else:
+        messages.success(request, _("已为%(n)d份申报填写人社部门意见“%(opinion)s”（%(date)s）。") % {
+            "n": len(done), "opinion": data["opinion"], "date": data["opinion_date"]})
+    return redirect(target)

@@ -264,7 +264,7 @@ def test_cal4_schedule_appraisal_day_refuses_unknown_year(centers):
     with pytest.raises(CalendarUnknown) as exc_info:
         services.schedule_appraisal_day(center=centers["yongji"], day=datetime.date(2035, 6, 16))
     assert isinstance(exc_info.value, ValidationError)
-    assert_chinese(messages(exc_info), "2035年", "工作日调整")
+    assert_chinese(messages(exc_info), "2035年", "工作日历维护")
     assert ScheduledAppraisalDay.objects.count() == count
 
 

@@ -101,27 +101,32 @@ def test_cal4_unknown_year_shows_pending_not_closed_and_no_admin_hint_to_visitor
     assert item.deadline is None and item.status == "pending"
     section = strip(days_section(response))
     assert "长春市职业技能鉴定中心该年度法定节假日安排公布后计算待公布" in section
-    assert "已截止" not in section and "工作日调整" not in response.content.decode()
+    assert "已截止" not in section and "工作日历维护" not in response.content.decode()
 
 
-def test_cal4_unknown_year_keeps_the_admin_hint_for_staff(client, centers, today, demo_user):
+def test_cal4_unknown_year_tells_city_staff_whom_to_ask_and_province_staff_where_to_enter(
+        client, centers, today, demo_user):
     today(d(2034, 12, 20))
     schedule(centers["changchun"], d(2035, 1, 20))
     client.force_login(demo_user("staff_changchun"))
     section = strip(days_section(client.get(reverse("calendar"))))
-    assert "2035年工作日历未维护，请在“工作日调整”中录入" in section and "待公布" in section
+    assert "待公布（2035年工作日历由吉林省职业技能鉴定中心录入" in section
+    assert "calendar/keep" not in days_section(client.get(reverse("calendar")))  # no page they cannot open
+    client.force_login(demo_user("province_admin"))
+    html = days_section(client.get(reverse("calendar")))
+    assert "2035年工作日历未录入" in strip(html) and f'{reverse("calendar_keep")}?year=2035' in html
 
 
 def test_cal4_calculator_tells_visitors_when_the_deadline_will_be_computed(client, db):
     html = client.get(reverse("calendar"), {"appraisal_day": "2035-06-16", "extension_days": 0}).content.decode()
     assert "2035年的法定节假日尚未维护，无法计算工作日。报名截止日在该年度法定节假日安排公布后计算。" in html
-    assert "工作日调整" not in html
+    assert "工作日历维护" not in html
 
 
 def test_cal4_calculator_keeps_the_admin_hint_for_staff(client, demo_user):
     client.force_login(demo_user("staff_nongan"))
     html = client.get(reverse("calendar"), {"appraisal_day": "2035-06-16", "extension_days": 0}).content.decode()
-    assert "请在“工作日调整”中录入该年度的节假日和调休安排。" in html
+    assert "该年度的节假日和调休安排由省职业技能鉴定中心在“工作日历维护”中录入。" in html
 
 
 def test_public_calendar_links_to_login_and_signup_for_visitors_only(client, demo_user):

@@ -5,6 +5,7 @@ no variables at all — is a development set-up on SQLite with Celery in eager m
 """
 
 import datetime
+import warnings
 from pathlib import Path
 
 import csp.constants as csp
@@ -16,7 +17,9 @@ env = environ.Env()
 
 # DJANGO_PRODUCTION=true switches every default to the safe one and makes the secret key mandatory.
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
-DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Debug is off unless a developer asks for it (DJANGO_DEBUG=true): the embedded default then shows the
+# site's own Chinese 404/403/500 pages, as users will see them, not Django's English debug page.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
@@ -65,9 +68,15 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # gunicorn serves the collected static files itself; development uses runserver's finders.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# WhiteNoise serves the static files whether or not debug is on (runserver stops serving them when it
+# is off): production from the collected STATIC_ROOT, the embedded default straight from the apps'
+# static folders through the finders, so no collectstatic is needed to run the demo.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+if not PRODUCTION:
+    # Outside production nothing is collected into STATIC_ROOT; the finders serve everything.
+    warnings.filterwarnings("ignore", message=r"No directory at: .*", category=UserWarning)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

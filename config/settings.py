@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "appraisal",
     "registration",

@@ -334,10 +334,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Services raise Django's errors; one handler answers them (appraisal/errors.py).
     "EXCEPTION_HANDLER": "appraisal.errors.api_exception_handler",
+    # The browsable API's page titles and descriptions in Chinese (appraisal/api_common.py).
+    "VIEW_NAME_FUNCTION": "appraisal.api_common.view_name",
+    "VIEW_DESCRIPTION_FUNCTION": "appraisal.api_common.view_description",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "吉林省职业技能鉴定管理系统 API",
-    "DESCRIPTION": "鉴定机构、鉴定职业、鉴定日历等接口。所有列表按当前用户的鉴定权限范围过滤（ORG-8）。",
+    "DESCRIPTION": (
+        "吉林省职业技能鉴定管理系统的接口，覆盖全部业务：\n\n"
+        "- **报名申报**：考生申报、上传材料、提交；鉴定机构审核、退回、缴费登记；人社部门意见。\n"
+        "- **考务**：考点考场、考试场次、编排考位、考评人员、试卷与保密材料交接、督导、违纪、成绩录入、"
+        "发布与更正、准考证。\n"
+        "- **证书**：证书数据逐级上报、省级接收，以及全国数据交换（游标分页）。\n"
+        "- **统计上报**：证书数据上报与全国数据交换即各级的上报渠道；统计报表在网页端导出。\n"
+        "- **鉴定日历**：统一鉴定日期、定期鉴定日及报名截止日、补考日、截止日计算。\n"
+        "- **鉴定机构与职业**：鉴定机构及其核准等级、鉴定职业目录、鉴定权限判定。\n\n"
+        "登录：网页会话或令牌（POST /api/auth/token/）。所有列表按当前用户的鉴定权限范围过滤（ORG-8）。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the installed sidecar package, never from a CDN.
@@ -354,6 +367,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "appraisal.schema.add_error_responses",
+        "appraisal.schema.chinese_tags",
     ],
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "appraisal.models.Level",

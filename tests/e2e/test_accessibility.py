@@ -83,6 +83,8 @@ def test_login_page_is_accessible(phone_page, demo, url, axe_file):
     phone_page.goto(url("/login/"))
     assert_skip_link_and_focus(phone_page)
     assert check_page(phone_page, url, axe_file, "/login/") == []
+    phone_page.goto(url("/no-such-page/"))  # the site's own error page, as users see it
+    assert check_page(phone_page, url, axe_file, "/no-such-page/") == []
 
 
 def test_candidate_pages_on_a_phone_are_accessible(phone_page, demo, url, axe_file):
@@ -105,6 +107,11 @@ def test_staff_pages_are_accessible(page, demo, url, axe_file, username):
     login_as(page, url, username)
     paths = main_pages(page, url)
     assert len(paths) >= 2, paths
+    if "/registration/staff/review/" in paths:  # and one application as the reviewer sees it
+        page.goto(url("/registration/staff/review/"))
+        details = page.eval_on_selector_all(
+            "main a[href^='/registration/staff/review/']", "links => links.map(a => a.getAttribute('href'))")
+        paths += [p for p in details if p.rstrip("/").split("/")[-1].isdigit()][:1]
     assert audit(page, url, axe_file, paths) == []
     page.goto(url(paths[-1]))
     assert_skip_link_and_focus(page)

@@ -16,7 +16,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b \
-        shared-mime-info fonts-noto-cjk fonts-dejavu-core \
+        shared-mime-info fonts-noto-cjk fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -37,7 +37,9 @@ RUN pip install --no-deps . \
     && DJANGO_SECRET_KEY=collectstatic-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
         python manage.py collectstatic --noinput \
     && DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
-        python manage.py build_pdf_font
+        python manage.py build_pdf_font \
+    && DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
+        python manage.py compilemessages
 
 # Run as an unprivileged user. Uploads (personal data) live in /data/media, a volume that the web and
 # worker containers share; Docker copies this directory's ownership into a new named volume.

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, permission_classes
@@ -45,6 +45,10 @@ class CenterSerializer(serializers.ModelSerializer):
         return sorted((g.level for g in center.grants.all()), reverse=True)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="鉴定机构列表（按权限范围）"),
+    retrieve=extend_schema(summary="鉴定机构详情（含核准的鉴定等级）"),
+)
 class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     """鉴定机构：按当前用户的权限范围过滤（县看本县，市看本地区，省看全部）。"""
 
@@ -78,6 +82,10 @@ class OccupationSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="鉴定职业目录"),
+    retrieve=extend_schema(summary="鉴定职业详情（各等级的考试方式与时长）"),
+)
 class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     """鉴定职业目录（OCC-1..OCC-4），含各等级的考试方式与时长。"""
 
@@ -99,6 +107,10 @@ class UnifiedAppraisalSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="统一鉴定日期列表"),
+    retrieve=extend_schema(summary="统一鉴定日期详情"),
+)
 class UnifiedAppraisalViewSet(viewsets.ReadOnlyModelViewSet):
     """全国、全省统一鉴定日期与报名时间（CAL-1、CAL-2）。"""
 
@@ -115,6 +127,10 @@ class RetakeDaySerializer(serializers.ModelSerializer):
         fields = ["id", "year", "kind", "kind_display", "day", "failed_in_year"]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="补考日列表"),
+    retrieve=extend_schema(summary="补考日详情"),
+)
 class RetakeDayViewSet(viewsets.ReadOnlyModelViewSet):
     """国务院取消职业的补考日（CAL-5）。"""
 
@@ -139,6 +155,10 @@ class ScheduledAppraisalDaySerializer(serializers.ModelSerializer):
             return None
 
 
+@extend_schema_view(
+    list=extend_schema(summary="定期鉴定日列表（含报名截止日）"),
+    retrieve=extend_schema(summary="定期鉴定日详情"),
+)
 class ScheduledAppraisalDayViewSet(viewsets.ReadOnlyModelViewSet):
     """定期鉴定日及报名截止日（CAL-3），按权限范围过滤。"""
 
@@ -159,6 +179,8 @@ class DeadlineSerializer(serializers.Serializer):
 
 @extend_schema(
     summary="计算日常鉴定报名截止日（CAL-3）",
+    description="给定鉴定日和延长的工作日数（0–2），按工作日历计算报名截止日（鉴定日前10个工作日，"
+    "节假日与调休上班日按当年安排）。无需登录。",
     parameters=[
         OpenApiParameter("appraisal_day", OpenApiTypes.DATE, description="鉴定日 YYYY-MM-DD", required=True),
         OpenApiParameter("extension_days", OpenApiTypes.INT, description="延长工作日 0、1 或 2", enum=[0, 1, 2]),
@@ -205,6 +227,7 @@ class AuthorityDecisionSerializer(serializers.Serializer):
 
 @extend_schema(
     summary="鉴定权限判定（ORG-2..ORG-8）：哪些鉴定机构可以受理该考生的该职业、等级",
+    description="按考生所在地区、院校或单位，逐一列出可能受理的鉴定机构及判定结果、依据的规则和原因。",
     request=AuthorityQuerySerializer,
     responses=AuthorityDecisionSerializer(many=True),
 )
@@ -247,7 +270,9 @@ class MeSerializer(serializers.Serializer):
         return authority.scope_description(user)
 
 
-@extend_schema(summary="当前用户及其权限范围", responses=MeSerializer)
+@extend_schema(summary="当前用户及其权限范围",
+               description="当前登录用户的姓名、角色、所属鉴定机构，以及可查看和办理的范围。",
+               responses=MeSerializer)
 @api_view(["GET"])
 def me(request):
     return Response(MeSerializer(request.user).data)
@@ -257,7 +282,9 @@ class TokenView(ObtainAuthToken):
     """POST username and password for an API token. A locked account (django-axes, after repeated
     wrong passwords) gets 429 and the reason, not the generic wrong-password answer."""
 
-    @extend_schema(summary="获取API令牌（多次密码错误后账号暂时锁定）")
+    @extend_schema(summary="获取API令牌（多次密码错误后账号暂时锁定）",
+                   description="以用户名和密码换取令牌，之后在请求头中携带 Authorization: Token <令牌>。"
+                   "连续多次密码错误后账号暂时锁定，返回429及原因。")
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)

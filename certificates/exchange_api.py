@@ -25,6 +25,8 @@ class ExchangeFeed(APIView):
 
     @extend_schema(
         summary="全国数据交换：省级已接收的证书数据（游标分页，仅省鉴定中心）",
+        description="全国系统按游标拉取省级已接收的证书数据：每次带上次读到的游标 after，"
+        "直到 has_more 为 false。仅限省职业技能鉴定中心工作人员。",
         parameters=[OpenApiParameter("after", int, description="上次读到的游标（不含），首次为0"),
                     OpenApiParameter("limit", int, description="每页条数，1–1000，默认500")],
         responses=inline_serializer("ExchangePage", {

@@ -5,6 +5,7 @@ no variables at all — is a development set-up on SQLite with Celery in eager m
 """
 
 import datetime
+import warnings
 from pathlib import Path
 
 import csp.constants as csp
@@ -16,7 +17,9 @@ env = environ.Env()
 
 # DJANGO_PRODUCTION=true switches every default to the safe one and makes the secret key mandatory.
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
-DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Debug is off unless a developer asks for it (DJANGO_DEBUG=true): the embedded default then shows the
+# site's own Chinese 404/403/500 pages, as users will see them, not Django's English debug page.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
@@ -41,7 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "captcha",  # django-simple-captcha: public verification after repeated failures (CERT-4)
     "appraisal",
@@ -66,9 +69,15 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # gunicorn serves the collected static files itself; development uses runserver's finders.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# WhiteNoise serves the static files whether or not debug is on (runserver stops serving them when it
+# is off): production from the collected STATIC_ROOT, the embedded default straight from the apps'
+# static folders through the finders, so no collectstatic is needed to run the demo.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+if not PRODUCTION:
+    # Outside production nothing is collected into STATIC_ROOT; the finders serve everything.
+    warnings.filterwarnings("ignore", message=r"No directory at: .*", category=UserWarning)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -359,10 +368,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Services raise Django's errors; one handler answers them (appraisal/errors.py).
     "EXCEPTION_HANDLER": "appraisal.errors.api_exception_handler",
+    # The browsable API's page titles and descriptions in Chinese (appraisal/api_common.py).
+    "VIEW_NAME_FUNCTION": "appraisal.api_common.view_name",
+    "VIEW_DESCRIPTION_FUNCTION": "appraisal.api_common.view_description",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "吉林省职业技能鉴定管理系统 API",
-    "DESCRIPTION": "鉴定机构、鉴定职业、鉴定日历等接口。所有列表按当前用户的鉴定权限范围过滤（ORG-8）。",
+    "DESCRIPTION": (
+        "吉林省职业技能鉴定管理系统的接口，覆盖全部业务：\n\n"
+        "- **报名申报**：考生申报、上传材料、提交；鉴定机构审核、退回、缴费登记；人社部门意见。\n"
+        "- **考务**：考点考场、考试场次、编排考位、考评人员、试卷与保密材料交接、督导、违纪、成绩录入、"
+        "发布与更正、准考证。\n"
+        "- **证书**：证书数据逐级上报、省级接收，以及全国数据交换（游标分页）。\n"
+        "- **统计上报**：证书数据上报与全国数据交换即各级的上报渠道；统计报表在网页端导出。\n"
+        "- **鉴定日历**：统一鉴定日期、定期鉴定日及报名截止日、补考日、截止日计算。\n"
+        "- **鉴定机构与职业**：鉴定机构及其核准等级、鉴定职业目录、鉴定权限判定。\n\n"
+        "登录：网页会话或令牌（POST /api/auth/token/）。所有列表按当前用户的鉴定权限范围过滤（ORG-8）。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the installed sidecar package, never from a CDN.
@@ -379,6 +401,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "appraisal.schema.add_error_responses",
+        "appraisal.schema.chinese_tags",
     ],
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "appraisal.models.Level",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/enter/<int:candidate_pk>/", entry.enter_application, name="enter_application"),
     # Downloads: uploaded files, the 申报表 PDF, batch print
     path("materials/<int:pk>/", documents.material_file, name="material_file"),
+    path("materials/<int:pk>/thumbnail/", documents.photo_thumbnail_file, name="photo_thumbnail"),
     path("pdf/<int:pk>/", documents.application_pdf, name="application_pdf"),
     path("pdf/batch/", documents.batch_pdf, name="batch_pdf"),
     # Bulk import and exports

@@ -3,6 +3,7 @@
 #
 #   bash scripts/run.sh            # http://127.0.0.1:8000/
 #   PORT=8080 bash scripts/run.sh
+#   DJANGO_DEBUG=true bash scripts/run.sh   # Django's debug pages, for developers
 #
 # For PostgreSQL + Redis + Celery, see docs/DEPLOY.md.
 set -euo pipefail
@@ -15,7 +16,9 @@ bash scripts/setup.sh
 # The embedded default needs no server. Unset what an exported shell environment could leak in,
 # so `run.sh` always behaves the same.
 unset DATABASE_URL REDIS_URL CELERY_TASK_ALWAYS_EAGER DJANGO_PRODUCTION
-export DJANGO_DEBUG=true
+# Debug off, as users see the site: its own Chinese error pages, static files through WhiteNoise.
+# Developers turn it on with `DJANGO_DEBUG=true bash scripts/run.sh`.
+export DJANGO_DEBUG="${DJANGO_DEBUG:-false}"
 PORT="${PORT:-8000}"
 PY=.venv/bin/python
 

@@ -48,9 +48,10 @@ done
 # --- System packages ---
 # WeasyPrint (PDFs) needs Pango/HarfBuzz; CJK fonts so Chinese renders in PDFs; poppler-utils gives
 # the PDF tests `pdftotext`; wrk measures the benchmarks' floors (benchmarks/README.md). Chromium only
-# for the end-to-end tests.
+# for the end-to-end tests. gettext compiles the project's translations (locale/, e.g. django-axes'
+# admin in Chinese).
 PKGS=(fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-    libharfbuzz0b shared-mime-info poppler-utils wrk)
+    libharfbuzz0b shared-mime-info poppler-utils wrk gettext)
 if [ "$WITH_BROWSER" = 1 ]; then PKGS+=(chromium); fi
 # Debian's python3 cannot create a venv without python3-venv (ensurepip is split out).
 if [ ! -x .venv/bin/python ] && ! "$PYTHON_BIN" -c 'import ensurepip' 2>/dev/null; then
@@ -120,6 +121,13 @@ fi
 
 # --- The PDF font: a GB2312 subset of Noto Sans CJK, so WeasyPrint need not subset the whole
 # collection for every page. Skipped when it is newer than the system font. ---
+# --- Translations: locale/*.po compiled to .mo (not committed), again whenever a .po is newer ---
+if [ -n "$(find locale -name '*.po' -newer locale/.compiled 2>/dev/null)" ] || [ ! -f locale/.compiled ]; then
+    say "编译翻译 (compiling translations)"
+    .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+    touch locale/.compiled
+fi
+
 say "准备PDF字体 (building the subset CJK font for PDFs, once)"
 .venv/bin/python manage.py build_pdf_font
 

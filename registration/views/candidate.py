@@ -218,6 +218,7 @@ def _detail_context(request, application, upload_errors=None):
             "required": kind in required,
             "material": material,
             "file_url": material and _reverse_or_none("registration:material_file", material.pk),
+            "thumbnail_url": material and is_photo and _reverse_or_none("registration:photo_thumbnail", material.pk),
             "accept": IMAGE_TYPES if is_photo else FILE_TYPES,
             "capture": is_photo,
             "errors": upload_errors.get(kind, []),
@@ -251,6 +252,10 @@ def _detail_context(request, application, upload_errors=None):
 
 @role_required(CANDIDATES, message=CANDIDATE_PAGE_REFUSAL)
 def application_detail(request, pk):
+    if request.method == "POST":
+        # The page's upload forms post here, so that a refused file comes back at the page's own
+        # address (reload, bookmark and back work), with the reason next to the material.
+        return material_upload(request, pk)
     application = application_or_404(request.user, pk)
     return render(request, "registration/candidate/detail.html", _detail_context(request, application))
 

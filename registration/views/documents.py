@@ -7,7 +7,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +18,8 @@ from appraisal.models import PersonalDataKind, Role
 from appraisal.services import record_personal_data_access
 from registration import selectors
 from registration.forms.review import QueueFilterForm
-from registration.materials import CONTENT_TYPES
-from registration.models import Application
+from registration.materials import CONTENT_TYPES, photo_thumbnail
+from registration.models import Application, MaterialKind
 from registration.services import forms_pdf
 from registration.views.common import (
     application_or_404,
@@ -92,18 +92,41 @@ def batch_pdf(request):
 # --- The permission-checked file viewer -----------------------------------------------------
 
 
+def _readable_material(request, pk, kind=None):
+    """The material if this user may open it: the candidate's own, or staff who see full ID numbers
+    within their scope (404 otherwise, so a guessed number reveals nothing); staff reads are logged."""
+    if request.user.role != Role.CANDIDATE and not sees_full_id_numbers(request.user):
+        raise Http404(_("文件不存在或您无权查看。"))
+    material = material_or_404(request.user, pk)
+    if kind is not None and material.kind != kind:
+        raise Http404(_("文件不存在或您无权查看。"))
+    if request.user.role != Role.CANDIDATE:
+        record_personal_data_access(user=request.user, kind=PersonalDataKind.MATERIAL_FILE,
+                                    application_ids=[material.application_id], request=request)
+    return material
+
+
+@login_required
+@require_GET
+def photo_thumbnail_file(request, pk):
+    """The photo as a small JPEG for the application page, to the same people as the file itself;
+    addressed by the material's number, never by an ID number."""
+    material = _readable_material(request, pk, kind=MaterialKind.PHOTO)
+    with material.file.open("rb") as stored:
+        content = photo_thumbnail(stored)
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def material_file(request, pk):
     """An uploaded file, only for the candidate themself and for center staff and province
     administrators who may see its application (404 otherwise, so a guessed number reveals nothing;
     examiners and HR officials never open ID-card copies or other files); shown inline, never
     sniffed, never cached by shared caches."""
-    if request.user.role != Role.CANDIDATE and not sees_full_id_numbers(request.user):
-        raise Http404(_("文件不存在或您无权查看。"))
-    material = material_or_404(request.user, pk)
-    if request.user.role != Role.CANDIDATE:
-        record_personal_data_access(user=request.user, kind=PersonalDataKind.MATERIAL_FILE,
-                                    application_ids=[material.application_id], request=request)
+    material = _readable_material(request, pk)
     extension = EXTENSIONS_BY_TYPE.get(material.content_type, "bin")
     response = FileResponse(
         material.file.open("rb"), content_type=material.content_type, as_attachment=False,

@@ -73,9 +73,11 @@ def test_reg2_failed_upload_shows_reason_on_top_and_anchors_the_material(as_cand
     block = block[:block.index("</li>")]
     assert "照片应为竖版小二寸" in block
     assert re.search(r'<input type="file" name="file" id="file-photo"[^>]* aria-invalid="true"', block)
-    # Every upload form posts to its own anchor, so the browser lands on the block that failed.
-    assert f'action="{url}#material-photo"' in html
-    assert f'action="{url}#material-id_card"' in html
+    # Every upload form posts to the page's own address at its anchor, so the browser lands on the
+    # block that failed, at the address the candidate was on.
+    page = reverse("registration:application_detail", args=[draft.pk])
+    assert f'action="{page}#material-photo"' in html
+    assert f'action="{page}#material-id_card"' in html
     # Nothing half-saved: the earlier photo is still there, unchanged; no file was added.
     after = Material.objects.get(application=draft, kind="photo")
     assert (after.pk, after.file.name, after.size, after.original_name) == (

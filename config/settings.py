@@ -311,6 +311,8 @@ RESET_CODE_MINUTES = env.int("RESET_CODE_MINUTES", default=10)
 RESET_CODE_MAX_ATTEMPTS = env.int("RESET_CODE_MAX_ATTEMPTS", default=5)
 RESET_RATE_PER_ID_NUMBER = env.str("RESET_RATE_PER_ID_NUMBER", default="3/h")
 RESET_RATE_PER_ADDRESS = env.str("RESET_RATE_PER_ADDRESS", default="20/h")
+# Behind a proxy every request comes from the proxy: name the header it sets (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 # Uploaded import files (personal data) of finished background jobs are deleted after this many days.
 JOB_FILES_RETENTION_DAYS = env.int("JOB_FILES_RETENTION_DAYS", default=7)

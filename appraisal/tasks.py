@@ -45,11 +45,11 @@ def purge_job_files() -> int:
 
 
 @shared_task(name="appraisal.deliver_messages", acks_late=True)
-def deliver_messages(event: str) -> int:
-    """SMS and e-mail of one event's messages (appraisal/messaging); a second run sends nothing."""
+def deliver_messages(*events: str) -> int:
+    """SMS and e-mail of these events' messages (appraisal/messaging); a second run sends nothing."""
     from appraisal.messaging.delivery import deliver_event
 
-    return deliver_event(event)
+    return deliver_event(*events)
 
 
 @shared_task(name="appraisal.send_reset_code", acks_late=True)

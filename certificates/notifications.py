@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from appraisal.messaging import MessageKind, notify
-from appraisal.messaging.services import clerks_of, notify_many
+from appraisal.messaging import MessageKind
+from appraisal.messaging.services import clerks_of, notify_each, notify_many
+from appraisal.models import Center
 from registration.models import Application
 
 
@@ -18,24 +19,27 @@ def _holders(certificates) -> dict[int, int]:
 
 
 def issued(certificates) -> None:
-    holders = _holders(certificates)
-    for certificate in certificates:
-        notify(holders[certificate.application_id], kind=MessageKind.CERTIFICATE_ISSUED,
-               event=f"certificate:{certificate.pk}:issued",
-               title=_("证书已核发：%(number)s") % {"number": certificate.number},
-               body=_("证书打印后会再通知您领取；电子证书可在“我的证书”中查看。"),
-               link=reverse("certificates:mine"))
+    holders, link = _holders(certificates), reverse("certificates:mine")
+    notify_each(kind=MessageKind.CERTIFICATE_ISSUED, entries=[{
+        "recipient": holders[certificate.application_id], "event": f"certificate:{certificate.pk}:issued",
+        "title": _("证书已核发：%(number)s") % {"number": certificate.number},
+        "body": _("证书打印后会再通知您领取；电子证书可在“我的证书”中查看。"), "link": link,
+    } for certificate in certificates])
 
 
 def ready_for_collection(certificates) -> None:
     """Printed: the holder may collect it from the center that appraised them."""
-    holders = _holders(certificates)
-    for certificate in certificates:
-        notify(holders[certificate.application_id], kind=MessageKind.CERTIFICATE_READY,
-               event=f"certificate:{certificate.pk}:printed:{certificate.blank_serial}",
-               title=_("证书已打印，可以领取：%(number)s") % {"number": certificate.number},
-               body=_("请携带身份证到%(body)s领取证书。") % {"body": certificate.body.name},
-               link=reverse("certificates:mine"))
+    holders, link = _holders(certificates), reverse("certificates:mine")
+    # A batch's certificates come from a handful of centers: their names in one query.
+    bodies = dict(Center.objects.filter(pk__in={c.body_id for c in certificates}).values_list("pk", "name"))
+    notify_each(kind=MessageKind.CERTIFICATE_READY, entries=[{
+        "recipient": holders[certificate.application_id],
+        "event": f"certificate:{certificate.pk}:printed:{certificate.blank_serial}",
+        "title": _("证书已打印，可以领取：%(number)s") % {"number": certificate.number},
+        "body": _("请携带身份证到%(body)s领取证书。") % {
+            "body": bodies[certificate.body_id]},
+        "link": link,
+    } for certificate in certificates])
 
 
 def delivery_alert(alert, centers) -> None:

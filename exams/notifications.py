@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from appraisal.messaging import MessageKind, notify, notify_many
-from appraisal.messaging.services import clerks_of
+from appraisal.messaging import MessageKind, notify_many
+from appraisal.messaging.services import clerks_of, notify_each
 from appraisal.models import Level
 from registration.models import Application
 
@@ -26,12 +26,16 @@ def tickets_ready(seats) -> None:
     candidates = dict(Application.objects.filter(pk__in=[s.application_id for s in seats])
                       .values_list("pk", "candidate_id"))
     link = reverse("exams:my_tickets")
-    for seat in seats:
-        notify(candidates[seat.application_id], kind=MessageKind.TICKET_READY, event=f"seat:{seat.pk}:ticket",
-               title=_("准考证已可打印：%(session)s") % {"session": _session_name(seat.session)},
-               body=_("准考证号%(number)s，考场%(room)s，%(seat)d号座位。请打印准考证，考试时携带身份证。") % {
-                   "number": seat.ticket_number, "room": seat.room.name, "seat": seat.seat_number},
-               link=link)
+    sessions = {seat.session_id: seat.session for seat in seats}  # one call's seats share a session
+    names = {pk: _session_name(session) for pk, session in sessions.items()}
+    notify_each(kind=MessageKind.TICKET_READY, entries=[{
+        "recipient": candidates[seat.application_id], "event": f"seat:{seat.pk}:ticket",
+        "title": _("准考证已可打印：%(session)s") % {
+            "session": names[seat.session_id]},
+        "body": _("准考证号%(number)s，考场%(room)s，%(seat)d号座位。请打印准考证，考试时携带身份证。") % {
+            "number": seat.ticket_number, "room": seat.room.name, "seat": seat.seat_number},
+        "link": link,
+    } for seat in seats])
 
 
 def scores_published(session) -> None:

@@ -28,13 +28,13 @@ def sms_text(message: Message) -> str:
     return text[: settings.SMS_MAX_LENGTH]
 
 
-def deliver_event(event: str) -> int:
-    """Send the undelivered messages of `event` on each recipient's channels; returns how many were
+def deliver_event(*events: str) -> int:
+    """Send the undelivered messages of these events on each recipient's channels; returns how many were
     handled. A message is marked in the transaction that sends it: a second run finds nothing, and
     a provider that fails rolls the mark back, so the next relay tries again."""
     handled = 0
     with transaction.atomic():
-        pending = Message.objects.filter(event=event, delivered_at__isnull=True).select_related(
+        pending = Message.objects.filter(event__in=events, delivered_at__isnull=True).select_related(
             "recipient", "recipient__channel_preference")
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True, of=("self",))

@@ -24,34 +24,64 @@ def _delivery_key(event: str) -> str:
 
 def notify_many(recipients: Iterable, *, kind: str, event: str, title: str, body: str = "",
                 link: str = "") -> list[Message]:
-    """One message per recipient (users or user ids) for `event`; those already told about it are
-    skipped. Must run inside the transaction of the change. Returns the messages written."""
+    """One message per recipient (users or user ids) for `event`, in a few queries whatever their
+    number; those already told about it are skipped. Must run inside the transaction of the change.
+    Returns the messages written (unsaved copies: bulk inserts give no ids on every database)."""
     ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
-    if not ids:
+    entries = [{"recipient": pk, "event": event, "title": title, "body": body, "link": link} for pk in ids]
+    return _write(kind, entries)
+
+
+def notify_each(*, kind: str, entries: Iterable[dict]) -> int:
+    """Many events at once, each to its own person with its own text (a session's admission tickets,
+    a batch of certificates): `entries` are dicts of recipient, event, title, body, link. In a few
+    queries whatever their number; one delivery task for all. Returns how many were written."""
+    return len(_write(kind, entries))
+
+
+def _write(kind: str, entries) -> list[Message]:
+    entries = [e for e in entries if e.get("recipient") is not None]
+    if not entries:
         return []
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify() belongs inside the transaction of the change it reports")
-    title, link = str(title)[:200], str(link)[:500]
-    told = set(Message.objects.filter(event=event, recipient_id__in=ids).values_list("recipient_id", flat=True))
-    written = []
-    for recipient_id in ids:
-        if recipient_id in told:
-            continue
-        try:
-            with transaction.atomic():  # a concurrent writer of the same event: the constraint decides
-                written.append(Message.objects.create(recipient_id=recipient_id, kind=kind, event=event,
-                                                      title=title, body=str(body), link=link))
-        except IntegrityError:
-            continue
-    if written:
-        outbox.enqueue(DELIVERY_TASK, event, key=_delivery_key(event))
-    return written
+    events = sorted({e["event"] for e in entries})
+    told = set(Message.objects.filter(event__in=events).values_list("recipient_id", "event"))
+    rows = {}
+    for e in entries:
+        recipient_id = getattr(e["recipient"], "pk", e["recipient"])
+        if (recipient_id, e["event"]) not in told:
+            rows[(recipient_id, e["event"])] = Message(
+                recipient_id=recipient_id, kind=kind, event=e["event"], title=str(e["title"])[:200],
+                body=str(e.get("body", "")), link=str(e.get("link", ""))[:500])
+    if not rows:
+        return []
+    with transaction.atomic():  # a concurrent writer of one of the events: the constraint decides
+        Message.objects.bulk_create(rows.values(), batch_size=500, ignore_conflicts=True)
+    _deliver_after_commit(sorted({event for _recipient, event in rows}))
+    return list(rows.values())
+
+
+def _deliver_after_commit(events: list[str]) -> None:
+    key = _delivery_key(events[0]) if len(events) == 1 else ""  # one event: one pending delivery
+    outbox.enqueue(DELIVERY_TASK, *events, key=key)
 
 
 def notify(recipient, *, kind: str, event: str, title: str, body: str = "", link: str = "") -> Message | None:
     """One message to one person (see notify_many); None when they were already told."""
-    written = notify_many([recipient], kind=kind, event=event, title=title, body=body, link=link)
-    return written[0] if written else None
+    recipient_id = getattr(recipient, "pk", recipient)
+    if recipient_id is None:
+        return None
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify() belongs inside the transaction of the change it reports")
+    try:
+        with transaction.atomic():  # told already (now or by a concurrent writer): the constraint decides
+            message = Message.objects.create(recipient_id=recipient_id, kind=kind, event=event,
+                                             title=str(title)[:200], body=str(body), link=str(link)[:500])
+    except IntegrityError:
+        return None
+    _deliver_after_commit([event])
+    return message
 
 
 def unread_count(user) -> int:

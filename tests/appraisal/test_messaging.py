@@ -140,6 +140,20 @@ def test_msg1_notify_many_skips_those_already_told(transactional_db, demo_user):
     assert [m.recipient_id for m in written] == [b.pk]
 
 
+def test_msg1_notify_each_writes_each_event_once_and_delivers_them_together(transactional_db, sms_outbox):
+    from appraisal.messaging.services import notify_each
+
+    people = [person(n, phone=f"1380000000{n}") for n in range(1, 4)]
+    entries = [{"recipient": p, "event": f"test:seat:{p.pk}", "title": f"准考证{p.pk}"} for p in people]
+    with transaction.atomic():
+        assert notify_each(kind=MessageKind.TICKET_READY, entries=entries) == 3
+    with transaction.atomic():  # the same events again: nothing new
+        assert notify_each(kind=MessageKind.TICKET_READY, entries=entries) == 0
+    assert Message.objects.filter(kind=MessageKind.TICKET_READY).count() == 3
+    assert sorted(m.phone for m in sms_outbox) == ["13800000001", "13800000002", "13800000003"]
+    assert OutboxMessage.objects.filter(task="appraisal.deliver_messages").count() == 1
+
+
 def test_msg2_message_pages_badge_and_marking_read(db, logged_in_client, demo_user, django_assert_max_num_queries):
     candidate = demo_user("candidate")
     other = demo_user("staff_nongan")

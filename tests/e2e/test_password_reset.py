@@ -19,7 +19,7 @@ NEW_PASSWORD = "Yalu-River-Ferry-2026"
 def test_msg3_candidate_resets_the_password_on_a_phone(phone_page, demo, url, login, artifacts, sms_outbox):
     page = phone_page
     page.goto(url("/login/"))
-    expect(page.get_by_text("报名咨询电话")).to_be_visible()
+    expect(page.locator(".login-help")).to_contain_text("报名咨询电话")
     page.get_by_role("link", name="忘记密码？").click()
     page.wait_for_url(url("/password/forgot/"))
     no_sideways_scroll(page)

@@ -24,6 +24,11 @@ def describe(application: Application) -> str:
     return _("%(occupation)s（%(level)s）") % {"occupation": application.occupation.name, "level": level}
 
 
+def _sentence(reason: str) -> str:
+    """A reason inside a sentence: its own full stop would double the sentence's."""
+    return (reason or "").strip().rstrip("。.")
+
+
 def _queue_clerks(application: Application, actor) -> list[int]:
     clerks = User.objects.filter(role=Role.CENTER_STAFF, center_id=application.center_id, is_active=True)
     if actor is not None:
@@ -49,12 +54,12 @@ def application_moved(application: Application, entry: ApplicationTransition, ac
     elif to == Status.RETURNED:
         notify(application.candidate_id, kind=MessageKind.APPLICATION_RETURNED, event=event,
                title=_("您的%(what)s申报被退回修改") % {"what": what},
-               body=_("退回原因：%(reason)s。请按要求修改后重新提交。") % {"reason": entry.reason},
+               body=_("退回原因：%(reason)s。请按要求修改后重新提交。") % {"reason": _sentence(entry.reason)},
                link=mine)
     elif to == Status.REJECTED:
         notify(application.candidate_id, kind=MessageKind.APPLICATION_REJECTED, event=event,
                title=_("您的%(what)s申报审核不通过") % {"what": what},
-               body=_("原因：%(reason)s。") % {"reason": entry.reason}, link=mine)
+               body=_("原因：%(reason)s。") % {"reason": _sentence(entry.reason)}, link=mine)
     elif to == Status.APPROVED:
         notify(application.candidate_id, kind=MessageKind.APPLICATION_APPROVED, event=event,
                title=_("您的%(what)s申报已审核通过") % {"what": what},

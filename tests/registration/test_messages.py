@@ -42,9 +42,9 @@ def test_msg1_return_carries_the_reason_and_leads_to_the_application(submitted, 
 
 
 def test_msg1_rejection_carries_the_reason(submitted, candidate, demo_user):
-    services.reject_application(submitted, actor=demo_user("staff_nongan"), reason="工作年限不足")
+    services.reject_application(submitted, actor=demo_user("staff_nongan"), reason="工作年限不足。")
     [rejected] = messages_of(candidate, kind=MessageKind.APPLICATION_REJECTED)
-    assert "审核不通过" in rejected.title and "工作年限不足" in rejected.body
+    assert "审核不通过" in rejected.title and rejected.body == "原因：工作年限不足。"
 
 
 def test_msg1_approval_tells_the_candidate(submitted, candidate, demo_user):

@@ -127,3 +127,7 @@ class BackgroundJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+# Messages and password-reset codes (appraisal/messaging/) are registered with the records.
+from appraisal.messaging.models import ChannelPreference, Message, MessageKind, PasswordResetCode  # noqa: E402, F401

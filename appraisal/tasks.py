@@ -42,3 +42,35 @@ def purge_job_files() -> int:
     from appraisal.jobs import purge_job_files as purge
 
     return purge()
+
+
+@shared_task(name="appraisal.deliver_messages", acks_late=True)
+def deliver_messages(*events: str) -> int:
+    """SMS and e-mail of these events' messages (appraisal/messaging); a second run sends nothing."""
+    from appraisal.messaging.delivery import deliver_event
+
+    return deliver_event(*events)
+
+
+@shared_task(name="appraisal.send_reset_code", acks_late=True)
+def send_reset_code(reset_id: int, code: str) -> bool:
+    """The 忘记密码 code by SMS, once; nothing once the code is used or expired."""
+    from appraisal.messaging.reset import send_code
+
+    return send_code(reset_id, code)
+
+
+@shared_task(name="appraisal.purge_reset_codes")
+def purge_reset_codes() -> int:
+    """Celery beat: forget password-reset requests older than a day."""
+    from appraisal.messaging.reset import purge
+
+    return purge()
+
+
+@shared_task(name="appraisal.deliver_stragglers")
+def deliver_stragglers() -> int:
+    """Celery beat: SMS and e-mail a failing provider held back are tried again."""
+    from appraisal.messaging.delivery import deliver_stragglers as deliver
+
+    return deliver()

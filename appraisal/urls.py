@@ -3,6 +3,7 @@
 from django.urls import path
 
 from appraisal import views
+from appraisal.messaging import views as messaging_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,5 +18,11 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/file/", views.job_output, name="job_output"),
+    path("messages/", messaging_views.message_list, name="message_list"),
+    path("messages/<int:pk>/", messaging_views.message_detail, name="message_detail"),
+    path("messages/read-all/", messaging_views.mark_all_read, name="message_mark_all_read"),
+    path("profile/", messaging_views.profile, name="profile"),
+    path("password/forgot/", messaging_views.forgot_password, name="password_forgot"),
+    path("password/forgot/code/", messaging_views.reset_confirm, name="password_reset_confirm"),
     path("healthz/", views.healthz, name="healthz"),
 ]

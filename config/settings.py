@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "appraisal.context_processors.site",
                 "appraisal.context_processors.navigation",
+                "appraisal.messaging.context.unread_messages",
                 "csp.context_processors.nonce",
             ],
         },
@@ -327,7 +328,25 @@ CELERY_BEAT_SCHEDULE = {
     "check-certificate-delivery": {"task": "certificates.check_delivery_deadlines", "schedule": 3600.0},
     "remind-unreported-certificates": {"task": "certificates.remind_unreported", "schedule": 3600.0},
     "check-statistics-deadlines": {"task": "stats.check_deadlines", "schedule": 3600.0},
+    "purge-reset-codes": {"task": "appraisal.purge_reset_codes", "schedule": 86400.0},
+    "deliver-message-stragglers": {"task": "appraisal.deliver_stragglers", "schedule": 300.0},
 }
+
+# Messages (appraisal/messaging, docs/messaging.md). SMS goes through SMS_BACKEND, chosen like
+# EMAIL_BACKEND: the console by default, a file, or a provider's adapter (a BaseSmsBackend).
+SMS_BACKEND = env.str("SMS_BACKEND", default="appraisal.messaging.backends.ConsoleSmsBackend")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.log")
+SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="吉林职业技能鉴定")
+SMS_MAX_LENGTH = env.int("SMS_MAX_LENGTH", default=300)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@jilin-appraisal.invalid")
+# 忘记密码: a code is good for 10 minutes and 5 tries; requests are limited per ID number and per address.
+RESET_CODE_MINUTES = env.int("RESET_CODE_MINUTES", default=10)
+RESET_CODE_MAX_ATTEMPTS = env.int("RESET_CODE_MAX_ATTEMPTS", default=5)
+RESET_RATE_PER_ID_NUMBER = env.str("RESET_RATE_PER_ID_NUMBER", default="3/h")
+RESET_RATE_PER_ADDRESS = env.str("RESET_RATE_PER_ADDRESS", default="20/h")
+# Behind a proxy every request comes from the proxy: name the header it sets (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 # Uploaded import files (personal data) of finished background jobs are deleted after this many days.
 JOB_FILES_RETENTION_DAYS = env.int("JOB_FILES_RETENTION_DAYS", default=7)

@@ -35,6 +35,17 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Text messages go to a list, like Django's mail.outbox in tests (appraisal/messaging)."""
+    from appraisal.messaging.backends import LocmemSmsBackend
+
+    settings.SMS_BACKEND = "appraisal.messaging.backends.LocmemSmsBackend"
+    LocmemSmsBackend.outbox.clear()
+    yield LocmemSmsBackend.outbox
+    LocmemSmsBackend.outbox.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

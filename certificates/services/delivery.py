@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import authority
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, working_days_between
+from certificates import notifications
 from certificates.models import (
     AlertKind,
     Certificate,
@@ -191,7 +192,9 @@ def check_delivery_deadlines(*, today: datetime.date | None = None) -> int:
         try:
             with transaction.atomic():
                 alert = DeliveryAlert.objects.create(certificate=certificate, kind=kind, due_on=certificate.due_on)
-                alert.notified_centers.set({certificate.printing_center, certificate.body})
+                centers = {certificate.printing_center, certificate.body}
+                alert.notified_centers.set(centers)
+                notifications.delivery_alert(alert, centers)
         except IntegrityError:
             continue
         raised += 1

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import authority
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, add_working_days
-from certificates import numbering
+from certificates import notifications, numbering
 from certificates.models import Certificate, CertificateTransition, State
 from exams.models import ExamSession, SeatAssignment
 from exams.services import outcomes_for
@@ -140,6 +140,7 @@ def _create(applications: list[Application], actor) -> list[Certificate]:
         CertificateTransition(certificate=c, from_state="", to_state=State.ISSUED, actor=actor, reason=_("核发"))
         for c in created
     ])
+    notifications.issued(created)
     return created
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import gates
 from appraisal.jobs import start_job
+from certificates import notifications
 from certificates.models import (
     PRINTABLE_STATES,
     BatchStatus,
@@ -152,6 +153,7 @@ def _record_blanks(items, certificates, serials, spoiled, actor, center) -> dict
         raise ValidationError({"first_serial": _("流水码刚刚已被使用，请核对起始流水码。")}) from exc
     Certificate.objects.bulk_update(printed, ["state", "blank_serial", "updated_at"])
     lifecycle.save_moves(moves)
+    notifications.ready_for_collection(printed)
     return counts
 
 

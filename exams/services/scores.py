@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import authority, extensions
+from exams import notifications
 from exams.marking import (
     NO_MEASURE,
     check_discipline,
@@ -134,6 +135,7 @@ def publish_session(*, session: ExamSession, actor) -> ExamSession:
         session.status, session.published_at, session.published_by = SessionStatus.PUBLISHED, now, actor
         session.save(update_fields=["status", "published_at", "published_by"])
         Score.objects.filter(session=session, passed=True).update(pass_valid_until=pass_kept_until(session))
+        notifications.scores_published(session)
     return session
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from appraisal.models import OccupationLevel, SkillExamMode, User
-from exams import selectors
+from exams import notifications, selectors
 from exams.marking import recusal_conflicts
 from exams.models import ExamSession, Room, RoomPurpose, SeatAssignment
 from exams.services.common import require_manager
@@ -134,6 +134,7 @@ def assign_seats_automatically(*, session: ExamSession, actor) -> SeatingResult:
                 ticket_number=ticket_number(session, index, seat), assigned_by=actor,
             ))
         SeatAssignment.objects.bulk_create(seats, batch_size=1000)
+        notifications.tickets_ready(seats)
         result.seated = len(seats)
     return result
 
@@ -170,10 +171,12 @@ def assign_seat(*, session: ExamSession, application: Application, room: Room, s
         index = [r.pk for r in rooms]
         try:
             with transaction.atomic():
-                return SeatAssignment.objects.create(
+                seat = SeatAssignment.objects.create(
                     session=session, application=application, room=room, day=session.day, seat_number=seat_number,
                     ticket_number=ticket_number(session, index.index(room.pk) + 1, seat_number), assigned_by=actor,
                 )
+                notifications.tickets_ready([seat])
+                return seat
         except IntegrityError as exc:
             raise ValidationError(taken_message) from exc
 

@@ -22,6 +22,7 @@ from appraisal.models import (
     UnifiedAppraisal,
 )
 from appraisal.workdays import add_working_days
+from exams import notifications
 from exams.models import (
     ExamSession,
     OverdueAlert,
@@ -127,7 +128,9 @@ def check_publication_deadlines(*, today=None) -> int:
         try:
             with transaction.atomic():  # the alert and whom it notifies, together or not at all
                 alert = OverdueAlert.objects.create(session=session, deadline=deadline)
-                alert.notified_centers.set([c for c in (session.center, session.center.parent) if c is not None])
+                centers = [c for c in (session.center, session.center.parent) if c is not None]
+                alert.notified_centers.set(centers)
+                notifications.publication_overdue(alert, centers)
         except IntegrityError:
             continue
         raised += 1

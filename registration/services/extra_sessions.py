@@ -27,6 +27,7 @@ from appraisal import authority, gates
 from appraisal.models import Center, CenterKind, Occupation, ScheduledAppraisalDay
 from appraisal.services import schedule_appraisal_day
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, registration_deadline
+from registration import notifications
 from registration.models import ExtraSessionRequest, ExtraSessionStatus
 
 EXTRA_SESSION_NOTE = "增加鉴定场次"
@@ -170,6 +171,7 @@ def decide_extra_session(
         locked.decided_at = timezone.now()
         locked.decision_reason = reason
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "scheduled_day"])
+        notifications.extra_session_decided(locked)
     return locked
 
 

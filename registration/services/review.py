@@ -19,6 +19,7 @@ from appraisal.models import (
     User,
 )
 from appraisal.workdays import CalendarUnknown
+from registration import notifications
 from registration.models import (
     Application,
     ApplicationTransition,
@@ -102,11 +103,12 @@ def apply_transition(
     refusal = guard.first_refusal(locked) if guard is not None else None
     if refusal:
         raise ValidationError(refusal, code="refused")
-    ApplicationTransition.objects.create(
+    entry = ApplicationTransition.objects.create(
         application=locked, from_status=locked.status, to_status=to_status, actor=actor, reason=reason
     )
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at", *also_save])
+    notifications.application_moved(locked, entry, actor)  # the messages, in this transaction
 
 
 OPINION_MAX_LENGTH = Application._meta.get_field("center_opinion").max_length

@@ -1,0 +1,120 @@
+"""The 消息 pages, the candidate's profile (channels), and 忘记密码. Thin: the services decide."""
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from appraisal import gates
+from appraisal.errors import add_service_errors
+from appraisal.gates import role_required
+from appraisal.messaging import reset, services
+from appraisal.messaging.forms import PreferenceForm, ResetConfirmForm, ResetRequestForm
+from appraisal.messaging.models import Message
+
+RESET_SESSION_KEY = "password_reset_token"
+
+
+@login_required
+def message_list(request):
+    page = Paginator(Message.objects.filter(recipient=request.user).only(
+        "pk", "kind", "title", "created_at", "read_at"), 20).get_page(request.GET.get("page"))
+    return render(request, "appraisal/messages/list.html", {"page": page})
+
+
+@login_required
+def message_detail(request, pk):
+    """Opening a message marks it read; its link leads to the thing it is about."""
+    message = get_object_or_404(Message, pk=pk, recipient=request.user)
+    services.mark_read(message, user=request.user)
+    link = message.link if url_has_allowed_host_and_scheme(message.link, allowed_hosts=None) else ""
+    return render(request, "appraisal/messages/detail.html", {"message": message, "link": link})
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = services.mark_all_read(user=request.user)
+    flash.success(request, f"已将{count}条消息标为已读。")
+    return redirect("message_list")
+
+
+@role_required(gates.CANDIDATES)
+def profile(request):
+    """The candidate's own data and how they want to be told."""
+    user = request.user
+    preference = services.preference_for(user)
+    form = PreferenceForm(request.POST or None, initial={
+        "sms": preference.sms, "email": preference.email, "email_address": user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_preferences(user=user, sms=form.cleaned_data["sms"], email=form.cleaned_data["email"],
+                                     email_address=form.cleaned_data["email_address"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            flash.success(request, "消息接收方式已保存。")
+            return redirect("profile")
+    return render(request, "appraisal/messages/profile.html", {"form": form, "profile_user": user})
+
+
+def _limited(request, group: str, key, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+def _id_number_key(group, request):
+    return "id:" + reset.normalized_id_number(request.POST.get("id_number", ""))
+
+
+LIMITED_MESSAGE = "操作过于频繁，请稍后再试。"
+
+
+def forgot_password(request):
+    """Step 1: ID number and registered phone. The answer is the same whether or not they match."""
+    if request.user.is_authenticated:
+        return redirect("password_change")
+    form = ResetRequestForm(request.POST or None)
+    limited = False
+    if request.method == "POST":
+        # Both limits count every request; either one refuses (same answer for any ID number).
+        by_address = _limited(request, "password-reset-address", "ip", settings.RESET_RATE_PER_ADDRESS)
+        by_number = _limited(request, "password-reset-id", _id_number_key, settings.RESET_RATE_PER_ID_NUMBER)
+        limited = by_address or by_number
+        if limited:
+            form.is_valid()
+            form.add_error(None, LIMITED_MESSAGE)
+        elif form.is_valid():
+            request.session[RESET_SESSION_KEY] = reset.request_code(
+                id_number=form.cleaned_data["id_number"], phone=form.cleaned_data["phone"])
+            return redirect("password_reset_confirm")
+    status = 429 if limited else 200
+    return render(request, "appraisal/messages/forgot.html", {"form": form, "minutes": reset.code_minutes()},
+                  status=status)
+
+
+def reset_confirm(request):
+    """Step 2: the code and the new password."""
+    token = request.session.get(RESET_SESSION_KEY)
+    if not token:
+        return redirect("password_forgot")
+    form = ResetConfirmForm(request.POST or None)
+    if request.method == "POST":
+        if _limited(request, "password-reset-confirm", "ip", settings.RESET_RATE_PER_ADDRESS):
+            form.is_valid()
+            form.add_error(None, LIMITED_MESSAGE)
+        elif form.is_valid():
+            try:
+                reset.reset_password(token=token, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                request.session.pop(RESET_SESSION_KEY, None)
+                flash.success(request, "密码已重新设置，请用新密码登录。")
+                return redirect("login")
+    return render(request, "appraisal/messages/reset_confirm.html", {
+        "form": form, "minutes": reset.code_minutes()})

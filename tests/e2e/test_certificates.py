@@ -192,3 +192,58 @@ def test_cert3_candidate_on_a_phone_sees_the_due_day_and_downloads_the_certifica
         response = page.request.get(url(f"/certificates/{pk}/pdf/"))
         assert response.status == 404, pk
     assert other.number not in page.content()
+
+
+def _log_in_as(page, login, username):
+    page.context.clear_cookies()
+    login(page, username)
+
+
+def test_cert1_county_reports_the_city_then_the_province_accept(page, login, url, recent_issued, artifacts):
+    from certificates.models import PublishedRecord, Report, ReportState
+
+    # 农安 (the county that appraised) reports the four new certificates to 长春.
+    _log_in_as(page, login, "staff_nongan")
+    page.get_by_role("link", name="证书数据上报", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("证书数据上报")
+    unreported = page.get_by_test_id("unreported")
+    expect(unreported.get_by_role("heading", level=2)).to_have_text("待上报证书（4）")
+    for certificate in recent_issued:
+        expect(unreported).to_contain_text(certificate.number)
+    page.screenshot(path=artifacts / "certificates-report-board.png", full_page=True)
+    unreported.get_by_test_id("send-report").click()
+    expect(page.locator(".messages")).to_contain_text("已上报 4 张证书")
+    expect(page.locator(".messages")).to_contain_text("等待长春市职业技能鉴定中心接收")
+    expect(page.get_by_test_id("report-state")).to_have_text("待接收")
+    report = Report.objects.get(sender__division_code="220122", state=ReportState.SENT)
+
+    # 长春 accepts it; the outbox forwards it to the province.
+    _log_in_as(page, login, "staff_changchun")
+    page.goto(url("/certificates/reports/"))
+    page.get_by_test_id("incoming").get_by_role("link", name=report.identifier).click()
+    expect(page.get_by_test_id("report-items").locator("tbody tr")).to_have_count(4)
+    page.get_by_test_id("accept-report").click()
+    expect(page.locator(".messages")).to_contain_text("已接收，数据将自动转报上一级。")
+    expect(page.get_by_test_id("report-state")).to_contain_text("已接收")
+    forwarded = Report.objects.get(origin=report)
+    assert (forwarded.sender.name, forwarded.receiver.parent_id) == ("长春市职业技能鉴定中心", None)
+
+    # The province accepts: the four are published (verification and the national exchange).
+    _log_in_as(page, login, "province_admin")
+    page.goto(url("/certificates/reports/"))
+    incoming = page.get_by_test_id("incoming")
+    expect(incoming).to_contain_text("长春市职业技能鉴定中心")
+    incoming.get_by_role("link", name=forwarded.identifier).click()
+    page.get_by_test_id("accept-report").click()
+    expect(page.locator(".messages")).to_contain_text("已接收。")
+    expect(page.get_by_test_id("accept-report")).to_have_count(0)
+    assert set(PublishedRecord.objects.filter(kind="original", certificate__in=recent_issued)
+               .values_list("certificate_id", flat=True)) == {c.pk for c in recent_issued}
+
+    # Back at 农安, the report it sent reads accepted, and nothing is left to report.
+    _log_in_as(page, login, "staff_nongan")
+    page.goto(url("/certificates/reports/"))
+    expect(page.get_by_test_id("sent").locator("tbody tr").filter(has_text=report.identifier)).to_contain_text(
+        "已接收")
+    expect(page.get_by_test_id("unreported")).to_contain_text("没有待上报的证书。")
+    page.screenshot(path=artifacts / "certificates-report-accepted.png", full_page=True)

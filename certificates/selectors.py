@@ -72,7 +72,8 @@ def print_batches_for(user) -> QuerySet[PrintBatch]:
     if not gates.has_role(user, gates.CLERKS) or user.center_id is None:
         return PrintBatch.objects.none()
     return (PrintBatch.objects.filter(printing_center_id=user.center_id)
-            .select_related("created_by", "closed_by", "job").annotate(size=Count("items")))
+            .select_related("created_by", "closed_by", "job").annotate(size=Count("items"))
+            .order_by("-created_at", "-id"))  # Meta.ordering is dropped by the GROUP BY of the count
 
 
 def batch_items(batch: PrintBatch):

@@ -12,6 +12,7 @@ double click or two clerks at once give one certificate with one number.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import authority
+from appraisal.models import Center
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, add_working_days
 from certificates import notifications, numbering
 from certificates.models import Certificate, CertificateTransition, State
@@ -70,16 +72,16 @@ def refusal_to_issue(application: Application, outcome: str | None, *, has_certi
     return None
 
 
-def _published_on(application_ids) -> dict[int, datetime.date]:
-    rows = SeatAssignment.objects.filter(application_id__in=application_ids).values_list(
-        "application_id", "session__published_at")
-    return {pk: timezone.localdate(at) for pk, at in rows if at is not None}
-
-
-def _sessions_unified(application_ids) -> dict[int, bool]:
-    seats = SeatAssignment.objects.filter(application_id__in=application_ids).select_related(
-        "session__unified_appraisal", "session__retake_day")
-    return {seat.application_id: seat.session.is_unified for seat in seats}
+def _seat_facts(application_ids) -> dict[int, tuple[datetime.date | None, bool]]:
+    """Application id -> (the day its session's results were published, whether the session is a
+    unified appraisal), in two queries: the seats as values, their few sessions as objects."""
+    seats = list(SeatAssignment.objects.filter(application_id__in=application_ids).values_list(
+        "application_id", "session_id", "session__published_at"))
+    sessions = ExamSession.objects.filter(pk__in={session_id for _a, session_id, _p in seats}).select_related(
+        "unified_appraisal", "retake_day")
+    unified = {session.pk: session.is_unified for session in sessions}
+    return {application_id: (timezone.localdate(at) if at is not None else None, unified[session_id])
+            for application_id, session_id, at in seats}
 
 
 def issue_certificates(applications, *, actor) -> IssueResult:
@@ -88,10 +90,13 @@ def issue_certificates(applications, *, actor) -> IssueResult:
     ids = list(applications.values_list("pk", flat=True)) if hasattr(applications, "values_list") else list(applications)
     result = IssueResult()
     with transaction.atomic():
-        locked = list(Application.objects.select_for_update(of=("self",)).filter(pk__in=ids)
-                      .select_related("center__parent", "candidate").order_by("pk"))
+        locked = list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        # The few centers once, not a joined copy per row (thousands of rows in a session).
+        centers = Center.objects.select_related("parent").in_bulk({a.center_id for a in locked})
+        outside = {pk for pk, center in centers.items() if not authority.can_manage_center(actor, center)}
         for application in locked:
-            if not authority.can_manage_center(actor, application.center):
+            application.center = centers[application.center_id]
+            if application.center_id in outside:
                 raise PermissionDenied(_("%(name)s的申报不在您的管辖范围内，不能核发证书。") % {"name": application.name})
         outcomes = outcomes_for(ids)
         certified = set(Certificate.objects.filter(application_id__in=ids).exclude(state=State.REVOKED)
@@ -111,9 +116,12 @@ def issue_certificates(applications, *, actor) -> IssueResult:
 
 def _create(applications: list[Application], actor) -> list[Certificate]:
     today = timezone.localdate()
-    published = _published_on([a.pk for a in applications])
-    unified = _sessions_unified([a.pk for a in applications])
+    facts = _seat_facts([a.pk for a in applications])
     calendar = WorkdayCalendar()
+    # Per distinct value, not per row: a session's candidates share the day and the printer (the
+    # working-day count cost more than the rest of issuing, benchmarks/README.md).
+    due_on = functools.cache(lambda day: due_or_none(day, calendar))
+    printer = functools.cache(lambda body, unified: authority.printing_center(body, unified=unified))
     by_key: dict[tuple, list[Application]] = defaultdict(list)
     for application in applications:
         by_key[(application.center, application.level)].append(application)
@@ -121,15 +129,15 @@ def _create(applications: list[Application], actor) -> list[Certificate]:
     for (body, level), group in by_key.items():
         number_prefix = numbering.prefix(body, today.year, level)
         for application, running in zip(group, numbering.allocate(body, today.year, level, len(group)), strict=True):
+            published_on, unified = facts[application.pk]
             certificates.append(Certificate(
                 application=application, number=numbering.format_number(number_prefix, running), body=body,
                 year=today.year, level=level, running_number=running,
-                printing_center=authority.printing_center(body, unified=unified[application.pk]),
+                printing_center=printer(body, unified),
                 issuing_authority=settings.CERTIFICATE_ISSUING_AUTHORITY,
                 holder_name=application.name, holder_gender=application.gender,
                 holder_id_number=application.id_number, occupation_id=application.occupation_id,
-                issued_on=today, issued_by=actor, published_on=published[application.pk],
-                due_on=due_or_none(published[application.pk], calendar),
+                issued_on=today, issued_by=actor, published_on=published_on, due_on=due_on(published_on),
             ))
     try:
         with transaction.atomic():

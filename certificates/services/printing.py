@@ -99,7 +99,8 @@ def _open_batch(batch: PrintBatch, actor) -> tuple[PrintBatch, list[PrintBatchIt
     batch = PrintBatch.objects.select_for_update().select_related("printing_center").get(pk=batch.pk)
     require_printer(actor, batch.printing_center)
     if batch.status != BatchStatus.OPEN:
-        raise ValidationError(_("该批次已%(status)s。") % {"status": batch.get_status_display()}, code="batch_closed")
+        raise ValidationError(_("该批次%(status)s，不能再处理。") % {"status": batch.get_status_display()},
+                              code="batch_closed")
     items = list(batch.items.filter(is_open=True).order_by("position"))
     return batch, items
 

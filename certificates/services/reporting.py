@@ -167,6 +167,8 @@ def send_corrections(*, actor, correction_ids) -> Report:
     """The actor's center sends corrections of its own certificates up (hop 0); each follows its
     original, which must be reported (sent or accepted) at that hop."""
     center = actor.center
+    if center is None:
+        raise PermissionDenied(_("您不属于任何鉴定机构。"))
     _require_clerk_of(actor, center, _("上报证书更正"))
     ids = sorted({int(pk) for pk in correction_ids})
     with transaction.atomic():
@@ -174,6 +176,15 @@ def send_corrections(*, actor, correction_ids) -> Report:
             pk__in=ids))
         if not ids or len(corrections) != len(ids):
             raise ValidationError(_("请选择本机构待上报的更正。"), code="not_pending")
+        # A correction refers to its original: one whose original report was returned (not live at
+        # this hop) would reach the city as a change of something it never accepted.
+        originals = set(ReportItem.objects.filter(
+            certificate__in=[c.certificate_id for c in corrections], kind=ReportKind.ORIGINAL, hop=0,
+            state__in=LIVE_REPORT_STATES).values_list("certificate_id", flat=True))
+        orphans = sorted(c.certificate.number for c in corrections if c.certificate_id not in originals)
+        if orphans:
+            raise ValidationError(_("证书%(numbers)s的首次上报已被退回，须先重新上报证书数据，再上报其更正。")
+                                  % {"numbers": "、".join(orphans[:5])}, code="original_not_reported")
         receiver = chain(center)[1]
         report = _new_report(sender=center, receiver=receiver, hop=0, kind=ReportKind.CORRECTION, actor=actor)
         _add_items(report, [(c.certificate, c) for c in corrections])
@@ -187,7 +198,7 @@ def _open_report(report: Report, actor) -> Report:
     report = Report.objects.select_for_update(of=("self",)).select_related("receiver", "sender").get(pk=report.pk)
     _require_clerk_of(actor, report.receiver, _("接收该批次"))
     if report.state != ReportState.SENT:
-        raise ValidationError(_("该批次已%(state)s。") % {"state": report.get_state_display()}, code="decided")
+        raise ValidationError(_("该批次%(state)s，不能再处理。") % {"state": report.get_state_display()}, code="decided")
     return report
 
 

@@ -4,6 +4,7 @@ history and actions (deliver, reissue, spoiled, revoke)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -132,12 +133,15 @@ def sessions(request):
 def session_issue(request, pk):
     session = get_object_or_404(selectors.sessions_to_certify(request.user), pk=pk)
     if request.method == "POST":
-        chosen = [pk for pk in request.POST.getlist("application") if pk.isdigit()]
+        posted = request.POST.getlist("application")
+        chosen = [pk for pk in posted if pk.isdigit()]
 
         def issue():
-            if chosen:  # one row's button; the applications are those of this session only
-                return services.issue_certificates(
-                    selectors.session_applications(session).filter(pk__in=chosen), actor=request.user)
+            if posted:  # one row's button; the applications are those of this session only
+                rows = selectors.session_applications(session).filter(pk__in=chosen)
+                if not rows.exists():  # a forged or stale row: never fall back to the whole session
+                    raise ValidationError("所选考生不在本场次中。")
+                return services.issue_certificates(rows, actor=request.user)
             return services.issue_for_session(session, actor=request.user)
 
         report_outcome(request, issue, _issued_message)

@@ -26,8 +26,8 @@ def item(key, label, appraised, qualified):
 def figures(*, year=2026, quarter=3, center=("changchun", "长春市职业技能鉴定中心"), scale=1, occupations=None,
             levels=None):
     """A quarter: three levels, four occupations, kinds and centers; `scale` multiplies the counts."""
-    levels = levels or [(5, "五级/初级工", 60, 54), (4, "四级/中级工", 40, 30), (3, "三级/高级工", 20, 8)]
-    occupations = occupations or [(1, "电工", 50, 45), (2, "焊工", 30, 20), (3, "育婴员", 25, 20), (4, "中式烹调师", 15, 7)]
+    levels = levels if levels is not None else [(5, "五级/初级工", 60, 54), (4, "四级/中级工", 40, 30), (3, "三级/高级工", 20, 8)]
+    occupations = occupations if occupations is not None else [(1, "电工", 50, 45), (2, "焊工", 30, 20), (3, "育婴员", 25, 20), (4, "中式烹调师", 15, 7)]
     level_items = [item(k, label, a * scale, q * scale) for k, label, a, q in levels]
     appraised = sum(i["figures"]["appraised"] for i in level_items)
     qualified = sum(i["figures"]["qualified"] for i in level_items)

@@ -78,8 +78,10 @@ def top_occupations(figures: dict, count: int = TOP_OCCUPATIONS):
     items = sorted(figures["breakdowns"].get("occupation", []),
                    key=lambda item: (-(item["figures"].get("appraised") or 0), str(item["label"])))[:count]
     items = [item for item in items if item["figures"].get("appraised")]
+    # pygal sizes the label column for Latin letters; a CJK character is about twice as wide.
+    widest = max((len(str(item["label"])) for item in items), default=0)
     chart = pygal.HorizontalBar(**_config(title=f"参加鉴定人数前{count}位的职业", height=max(200, 60 + 26 * len(items)),
-                                          value_formatter=lambda v: f"{int(v):,}"))
+                                          margin_left=min(160, 6 * widest) + 12, value_formatter=lambda v: f"{int(v):,}"))
     # pygal draws the first label at the bottom: reversed, the largest stands on top.
     items.reverse()
     chart.x_labels = [str(item["label"]) for item in items]

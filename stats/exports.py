@@ -192,3 +192,62 @@ def quarter_workbook(figures: dict, *, details=None, detail_count: int | None = 
     if details is not None:
         _details(workbook, details, styles, progress, detail_count)
     return workbook_bytes(workbook)
+
+
+# --- The detail rows ------------------------------------------------------------------------------
+
+
+def detail_rows(center, year: int, quarter: int, *, limit: int | None = None):
+    """The applications received in the quarter under `center` (the authority engine's
+    `under_center`; the caller has checked the user may see `center`), as DETAIL_HEADERS rows
+    without the 序号: one query, streamed from the database (`iterator`), whatever the count.
+    Whether the candidate qualified and the certificate come from correlated subqueries, so the
+    rows stay one per application."""
+    import datetime
+
+    from django.db.models import Case, CharField, Exists, F, OuterRef, Subquery, Value, When
+    from django.utils import timezone
+
+    from appraisal import authority
+    from appraisal.models import Level
+    from certificates.models import Certificate, State
+    from exams.models import Score, SessionStatus
+    from registration.models import Application, Status
+    from stats.definitions import APPRAISAL_KINDS, CANDIDATE_KINDS
+    from stats.selectors import quarter_bounds
+
+    start, end = quarter_bounds(year, quarter)
+    since, until = (timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) for day in (start, end))
+    scores = Score.objects.filter(application=OuterRef("pk"), session__status=SessionStatus.PUBLISHED)
+    certificate = Certificate.objects.filter(application=OuterRef("pk")).exclude(state=State.REVOKED).order_by("-pk")
+    rows = (
+        Application.objects.filter(authority.under_center(center), submitted_at__gte=since, submitted_at__lt=until)
+        .order_by("pk")
+        .annotate(
+            sat=Exists(scores), failed=Exists(scores.filter(passed=False)),
+            certificate_number=Subquery(certificate.values("number")[:1]),
+            certificate_state=Subquery(certificate.values("state")[:1]),
+            appraisal_kind=Case(When(unified_appraisal__isnull=True, then=Value("daily")),
+                                default=F("occupation__category"), output_field=CharField()),
+            candidate_kind=Case(
+                When(candidate__school__isnull=False, then=Value("school_student")),
+                When(candidate__employer_body__kind="affiliated_unit", then=Value("affiliated_unit")),
+                When(candidate__employer_body__isnull=False, then=Value("enterprise_employee")),
+                default=Value("other"), output_field=CharField()),
+        )
+        .values_list("pk", "name", "id_number", "center__name", "occupation__name", "level", "appraisal_kind",
+                     "candidate_kind", "is_retake", "status", "sat", "failed", "certificate_number",
+                     "certificate_state", "fee_due", "fee_paid")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    appraisal_kinds, candidate_kinds = dict(APPRAISAL_KINDS), dict(CANDIDATE_KINDS)
+    statuses, states = dict(Status.choices), dict(State.choices)
+    levels = {level.value: str(level.label) for level in Level}
+    for (pk, name, id_number, center_name, occupation, level, appraisal_kind, candidate_kind, retake, status,
+         sat, failed, number, state, fee_due, fee_paid) in rows.iterator(chunk_size=2000):
+        yield (pk, name, id_number, center_name, occupation, levels.get(level, level),
+               str(appraisal_kinds.get(appraisal_kind, appraisal_kind)), str(candidate_kinds.get(candidate_kind, "")),
+               "是" if retake else "否", str(statuses.get(status, status)),
+               ("不合格" if failed else "合格") if sat else "", number or "", str(states.get(state, "")) if state else "",
+               float(fee_due) if fee_due is not None else None, "是" if fee_paid else "否")

@@ -62,7 +62,7 @@ def _admin(url: str, sql: str) -> None:
 
 
 def _log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 # --- Generating ------------------------------------------------------------------------------------

@@ -396,6 +396,28 @@ def can_see_center(user, center: Center) -> bool:
     return center.pk == pk or center.parent_id == pk or (parent is not None and parent.parent_id == pk)
 
 
+def under_center(center: Center, center_field: str = "center") -> Q:
+    """The rows whose `center_field` lies under `center`, itself included (STAT-1): a county its
+    county, a city its city level, counties, expanded-authority counties and the bodies beneath it,
+    the province everything. The tree is at most three deep (ORG-1), so this is one condition."""
+    if center.parent_id is None:
+        return Q()
+    pk = center.pk
+    return (Q(**{f"{center_field}_id": pk}) | Q(**{f"{center_field}__parent_id": pk})
+            | Q(**{f"{center_field}__parent__parent_id": pk}))
+
+
+def counted_in(center: Center) -> dict[int, Center]:
+    """Each center under `center` (one query) -> the row it is counted in when `center`'s figures
+    are broken down by center: `center` itself for its own records, otherwise the child of `center`
+    on its path. An expanded-authority county is counted in its city, and only there."""
+    centers = Center.objects.all()
+    if center.parent_id is not None:
+        centers = centers.filter(Q(pk=center.pk) | Q(parent_id=center.pk) | Q(parent__parent_id=center.pk))
+    rows = {c.pk: c for c in centers}
+    return {pk: (c if pk == center.pk or c.parent_id == center.pk else rows[c.parent_id]) for pk, c in rows.items()}
+
+
 def scope_description(user) -> str:
     """One sentence for the home page: what this user's lists cover."""
     if not user.is_authenticated:

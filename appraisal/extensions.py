@@ -97,12 +97,30 @@ def notices_for(user) -> list[Notice]:
     return [notice for implementation in HOME_NOTICES.implementations for notice in implementation(user)]
 
 
+HOME_PANELS = ExtensionPoint(
+    "home_panels",
+    """Blocks of a user's home page below the notices (statistics: the key figures of the current
+    quarter with their trend). An implementation takes the user and returns a list of Panel.""",
+)
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict
+
+
+def panels_for(user) -> list[Panel]:
+    return [panel for implementation in HOME_PANELS.implementations for panel in implementation(user)]
+
+
 POINTS = (
     APPLICATION_FORM_CELLS,
     PAYMENT_WITHDRAWAL_GUARDS,
     APPLICATION_WITHDRAWAL_GUARDS,
     SCORE_CHANGE_GUARDS,
     HOME_NOTICES,
+    HOME_PANELS,
 )
 
 

@@ -116,6 +116,7 @@ def home(request):
         "unified": selectors.upcoming_unified_appraisals(today=today),
         "retake_days": selectors.upcoming_retake_days(today=today),
         "notices": extensions.notices_for(user),
+        "panels": extensions.panels_for(user),
     }
     if user.role == Role.CANDIDATE:
         context["candidate_centers"] = authority.candidate_centers(user)

@@ -293,6 +293,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-job-files": {"task": "appraisal.purge_job_files", "schedule": 86400.0},
     "check-certificate-delivery": {"task": "certificates.check_delivery_deadlines", "schedule": 3600.0},
     "remind-unreported-certificates": {"task": "certificates.remind_unreported", "schedule": 3600.0},
+    "check-statistics-deadlines": {"task": "stats.check_deadlines", "schedule": 3600.0},
 }
 
 # Uploaded import files (personal data) of finished background jobs are deleted after this many days.
@@ -304,6 +305,12 @@ CERTIFICATE_ISSUING_AUTHORITY = env.str("CERTIFICATE_ISSUING_AUTHORITY", default
 # CERT-1: a center is reminded of certificates issued this many working days ago and not yet reported.
 CERTIFICATE_REPORT_REMINDER_WORKING_DAYS = env.int("CERTIFICATE_REPORT_REMINDER_WORKING_DAYS", default=5)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# STAT-1: quarterly statistics start with this year's first quarter; a city's quarter is due this
+# many working days after the quarter ends, and it is reminded this many working days before.
+STATS_FIRST_YEAR = env.int("STATS_FIRST_YEAR", default=2016)
+STATS_DEADLINE_WORKING_DAYS = env.int("STATS_DEADLINE_WORKING_DAYS", default=10)
+STATS_REMINDER_WORKING_DAYS = env.int("STATS_REMINDER_WORKING_DAYS", default=3)
 
 # EXAM-5: an examiner rotates after this many consecutive sessions at the same site.
 EXAMINER_MAX_CONSECUTIVE_SESSIONS_AT_SITE = env.int("EXAMINER_MAX_CONSECUTIVE_SESSIONS_AT_SITE", default=3)

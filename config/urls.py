@@ -14,6 +14,7 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("exams/", include("exams.urls")),
     path("certificates/", include("certificates.urls")),
+    path("stats/", include("stats.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
 ]

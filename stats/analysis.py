@@ -24,6 +24,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from stats.definitions import FIGURES
+
 # A pass rate is flagged when it is this many percentage points from the province's...
 FLAG_POINTS = 15
 # ...and at least this many candidates were appraised (a handful of candidates proves nothing).
@@ -31,22 +33,8 @@ FLAG_MIN_APPRAISED = 10
 # How many occupations or levels the "grew or fell most" section names on each side.
 MOVERS = 3
 
-FIGURE_LABELS = {
-    "applied": "受理申报（人次）",
-    "approved": "审核通过（人次）",
-    "rejected": "审核不通过（人次）",
-    "returned": "退回修改（人次）",
-    "appraised": "参加鉴定（人）",
-    "qualified": "鉴定合格（人）",
-    "pass_rate": "合格率",
-    "certified": "颁发证书（本）",
-    "delivered": "证书已发放（本）",
-    "delivered_on_time": "按时发放（本）",
-    "revoked": "证书撤销（本）",
-    "retakes": "补考（人次）",
-    "fees_due": "应收鉴定费（元）",
-    "fees_paid": "实收鉴定费（元）",
-}
+# Every figure's name is the one stats/definitions.py gives it (figures are defined once).
+FIGURE_LABELS = {figure.key: str(figure.label) for figure in FIGURES}
 # The figures compared with the previous quarter and last year, in the report's order.
 COMPARED = ("applied", "approved", "appraised", "qualified", "pass_rate", "certified", "retakes", "fees_paid")
 MONEY = ("fees_due", "fees_paid")

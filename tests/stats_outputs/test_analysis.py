@@ -21,10 +21,10 @@ def test_stat1_draft_compares_previous_quarter_and_last_year():
     before = figures(quarter=2, scale=2)   # 240 appraised
     ago = figures(year=2025, scale=1)      # 120 appraised
     text = analysis.draft(now, previous=before, year_ago=ago)
-    row = next(line for line in text.splitlines() if line.startswith("| 参加鉴定（人）"))
-    assert row == "| 参加鉴定（人） | 120 | 240 | -120（-50.0%） | 120 | +0（+0.0%） |"
+    row = next(line for line in text.splitlines() if line.startswith("| 参加鉴定人数"))
+    assert row == "| 参加鉴定人数 | 120 | 240 | -120（-50.0%） | 120 | +0（+0.0%） |"
     assert "| 上季度（2026年第二季度） |" in text
-    rate_row = next(line for line in text.splitlines() if line.startswith("| 合格率"))
+    rate_row = next(line for line in text.splitlines() if line.startswith("| 鉴定合格率"))
     assert "+0.0个百分点" in rate_row
 
 

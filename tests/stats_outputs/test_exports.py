@@ -31,7 +31,7 @@ def test_stat1_workbook_has_summary_and_a_sheet_per_breakdown():
     assert book.sheetnames == ["汇总", "按等级", "按职业", "按鉴定类别", "按考生类别", "按机构"]
     sheet = book["按等级"]
     assert sheet.freeze_panes == "B4"
-    assert [c.value for c in sheet[3]][:3] == ["名称", "受理申报（人次）", "审核通过（人次）"]
+    assert [c.value for c in sheet[3]][:3] == ["名称", "申报受理人数", "审核通过人数"]
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == ["五级/初级工", "四级/中级工", "三级/高级工", "合计"]
     appraised = exports.FIGURE_KEYS.index("appraised") + 1
@@ -46,7 +46,7 @@ def test_stat1_workbook_has_summary_and_a_sheet_per_breakdown():
     summary = book["汇总"]
     assert summary.freeze_panes == "A4"
     values = {r[0]: r[1] for r in summary.iter_rows(min_row=4, max_row=3 + len(exports.FIGURE_KEYS), values_only=True)}
-    assert values["参加鉴定（人）"] == 120 and values["合格率"] == pytest.approx(92 / 120)
+    assert values["参加鉴定人数"] == 120 and values["鉴定合格率"] == pytest.approx(92 / 120)
     assert values["实收鉴定费（元）"] == 12000.0
 
 

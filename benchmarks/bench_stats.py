@@ -111,6 +111,9 @@ def generate(applications: int) -> dict:
     bodies = list(Center.objects.exclude(kind=CenterKind.SCHOOL).values_list("pk", flat=True))
     with connection.cursor() as cursor, transaction.atomic():
         cursor.execute("SET LOCAL synchronous_commit = off")
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: millions of queued checks would all
+        # run at COMMIT (minutes, and memory); checked per statement they stream.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SELECT coalesce(max(id), 0) FROM registration_application")
         first_app = cursor.fetchone()[0]
         cursor.execute("SELECT coalesce(max(id), 0) FROM appraisal_user")

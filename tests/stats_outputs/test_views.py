@@ -81,3 +81,39 @@ def test_stat1_report_pdf_of_a_county(client, generated, people, centers):  # no
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_stat1_quarter_page_draws_the_charts_and_offers_the_outputs(client, generated, people, centers):  # noqa: F811
+    """STAT-1: the quarter page holds the three charts (inline SVG with the page's CSP nonce) and
+    the Excel and PDF outputs; the city's report text starts from the written draft."""
+    client.force_login(people["staff_changchun"])
+    response = client.get(reverse("stats:quarter") + f"?center={centers['changchun'].pk}&year={YEAR}&quarter={QUARTER}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in ("pass_rate_by_level", "appraised_trend", "top_occupations"):
+        assert f'data-chart="{name}"' in html
+    nonce = response.wsgi_request.csp_nonce if hasattr(response.wsgi_request, "csp_nonce") else None
+    if nonce:
+        assert f'nonce="{nonce}"' in html
+    assert "<script" not in html.split('data-testid="stats-charts"')[1].split("</section>")[0]
+    assert _workbook_url(centers["changchun"]) in html and _pdf_url(centers["changchun"]) in html
+    assert "职业技能鉴定统计分析报告" in html and "## 一、总体情况" in html
+
+
+def test_stat1_a_frozen_version_prints_as_submitted(client, generated, people, centers):  # noqa: F811
+    """STAT-1: a submitted version's PDF is printed from its frozen figures and report."""
+    from stats import pdf as stats_pdf
+    from stats import services
+
+    city = people["staff_changchun"]
+    report = services.open_report(actor=city, center=centers["changchun"], year=YEAR, quarter=QUARTER)
+    services.save_text(actor=city, report=report, text="## 一、总体情况\n本季度正常。")
+    version = services.submit(actor=city, report=report, reason="")
+    client.force_login(people["province_admin"])
+    response = client.get(reverse("stats:version_pdf", kwargs={"pk": report.pk, "number": version.number}))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    html = stats_pdf.report_context(version.figures, version.report_text, version="第1版")
+    assert "本季度正常。" in html["body"]
+    client.force_login(people["staff_nongan"])
+    assert client.get(reverse("stats:version_pdf", kwargs={"pk": report.pk, "number": 1})).status_code == 404
+    assert client.get(reverse("stats:version_pdf", kwargs={"pk": report.pk, "number": 9})).status_code == 404

@@ -1,10 +1,10 @@
 """The quarter's charts (STAT-1), drawn on the server as SVG by pygal, for the page and the PDF alike:
 pass rate by level, candidates appraised over the last eight quarters, the top occupations.
 
-pygal draws a self-contained SVG (its styles inside). Two things are taken out or added before it
-reaches a page: the inline <script> pygal adds for its optional tooltips (the site's Content
-Security Policy allows no inline script, and nothing here needs one), and the request's CSP nonce
-on the SVG's <style>, so the browser applies it. Labels are data (occupation names): pygal writes
+pygal draws a self-contained SVG (its styles inside). Before it reaches a page, what the site's
+Content Security Policy would refuse is taken out: the inline <script> and the tooltip layer it
+drives (nothing here needs them) and any style attribute; the request's CSP nonce goes on the
+SVG's <style>, so the browser applies it. Labels are data (occupation names): pygal writes
 them as XML text, escaped.
 
 Charts read only a figures dict (the shape of `stats.selectors.quarter_figures()`), so a frozen
@@ -109,9 +109,13 @@ def svg(figures: dict, name: str, *, nonce: str | None = None) -> SafeString:
     namespace = "{http://www.w3.org/2000/svg}"
     for parent in list(root.iter()):
         for child in list(parent):
-            if child.tag in ("script", f"{namespace}script"):
+            # The tooltip layer is driven by pygal's script (gone) and carries a style attribute,
+            # which the CSP refuses (a nonce covers <style> elements, never attributes).
+            if child.tag in ("script", f"{namespace}script") or "tooltip-overlay" in (child.get("class") or ""):
                 parent.remove(child)
-            elif nonce and child.tag in ("style", f"{namespace}style"):
+                continue
+            child.attrib.pop("style", None)
+            if nonce and child.tag in ("style", f"{namespace}style"):
                 child.set("nonce", nonce)
     title = chart.config.title or ""
     root.set("role", "img")

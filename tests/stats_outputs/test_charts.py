@@ -26,7 +26,7 @@ def test_stat1_each_chart_is_svg_without_script(name):
     svg = charts.svg(figures(), name, nonce="abc123")
     root = _parse(svg)
     assert root.tag.endswith("svg") and root.get("data-chart") == name and root.get("role") == "img"
-    assert "<script" not in svg
+    assert "<script" not in svg and "style=" not in svg and "tooltip-overlay" not in svg
     assert all(style.get("nonce") == "abc123" for style in root.iter() if style.tag.endswith("style"))
     assert len(re.findall(r'class="rect reactive tooltip-trigger"', svg)) >= 3
 

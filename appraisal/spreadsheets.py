@@ -34,8 +34,10 @@ def make_formula_safe(workbook) -> int:
 
 
 def workbook_bytes(workbook) -> bytes:
-    """The .xlsx file of `workbook`, formula-safe."""
-    make_formula_safe(workbook)
+    """The .xlsx file of `workbook`, formula-safe. A write-only (streaming) workbook cannot be read
+    back before it is saved: its rows are made safe as they are written, through `safe_row()`."""
+    if not getattr(workbook, "write_only", False):
+        make_formula_safe(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -99,3 +101,26 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     return str(value).strip()
+
+
+# --- Streaming (write-only) workbooks ----------------------------------------------------------
+
+
+def safe_cell(sheet, value, **style):
+    """One cell of a write-only `sheet` (openpyxl streams its rows, so `make_formula_safe()` cannot
+    go over them afterwards): a value that looks like a formula is stored as text shown as typed,
+    as `make_formula_safe()` would. `style`: cell attributes (font, number_format, alignment...)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if cell.data_type == "f" or looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def safe_row(sheet, values, **style) -> list:
+    """A row of `safe_cell()`s for `sheet.append()`; every cell gets `style`."""
+    return [safe_cell(sheet, value, **style) for value in values]

@@ -9,7 +9,9 @@ class StatsConfig(AppConfig):
     def ready(self):
         # The core's home page asks through its extension points (appraisal/extensions.py).
         from appraisal import extensions
+        from stats import jobs
 
+        extensions.register_job(jobs.KIND)
         extensions.HOME_PANELS.register(home_panels)
         extensions.HOME_NOTICES.register(home_notices)
         contribute_navigation()

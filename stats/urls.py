@@ -3,7 +3,7 @@ its versions, and the province's board."""
 
 from django.urls import path
 
-from stats import views
+from stats import views, views_outputs
 
 app_name = "stats"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("reports/<int:pk>/decide/", views.decide, name="decide"),
     path("reports/<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("reports/<int:pk>/diff/", views.diff, name="diff"),
+    # the outputs: the workbook (a background job), the report as a PDF, live or as submitted
+    path("<int:center>/<int:year>/<int:quarter>/excel/", views_outputs.workbook, name="quarter_workbook"),
+    path("<int:center>/<int:year>/<int:quarter>/report.pdf", views_outputs.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/versions/<int:number>/report.pdf", views_outputs.version_pdf, name="version_pdf"),
 ]

@@ -19,7 +19,7 @@ from appraisal import authority
 from appraisal.errors import messages_of, report_outcome
 from appraisal.gates import role_required
 from appraisal.models import Center
-from stats import selectors, services
+from stats import selectors, services, views_outputs
 from stats.definitions import BREAKDOWNS, FIGURES, MONEY, RATE
 from stats.models import QuarterReport, QuarterState, QuarterVersion
 
@@ -85,7 +85,13 @@ def quarter(request):
     user = request.user
     own = user.center_id == center.pk and user.role in selectors.READERS - {"hr_official"}
     versions = list(selectors.versions_of(report)) if report else []
+    may_write = own and services.is_compiling(center) and (
+        report is None or report.state in (QuarterState.DRAFT, QuarterState.RETURNED))
+    # The report starts from a draft written from the figures (stats/analysis.py) until text is saved.
+    draft = views_outputs.report_text(center, year, quarter_, figures) if may_write and not (
+        report and report.report_text) else ""
     return render(request, "stats/quarter.html", {
+        "draft": draft,
         "center": center, "year": year, "quarter": quarter_, "figures": figures,
         "totals": _cells(center, year, quarter_, figures["totals"]),
         "tables": _tables(center, year, quarter_, figures),

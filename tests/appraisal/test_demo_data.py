@@ -80,6 +80,7 @@ def without_demo_applications(monkeypatch):
 
     monkeypatch.setattr(demo, "load_demo_applications", lambda today=None: [])
     monkeypatch.setattr("certificates.demo.load", lambda **kwargs: None)
+    monkeypatch.setattr("stats.demo.load", lambda **kwargs: None)  # its own staff users, tested in tests/stats
 
 
 @pytest.mark.usefixtures("without_demo_applications")

@@ -8,7 +8,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from appraisal import authority
 from appraisal.gates import CLERKS, has_role
-from appraisal.models import Role, User
+from appraisal.models import (
+    CenterKind,
+    RetakeDay,
+    RetakeKind,
+    Role,
+    ScheduledAppraisalDay,
+    UnifiedAppraisal,
+    User,
+)
 from exams.models import (
     CorrectionStatus,
     CustodyEntry,
@@ -101,6 +109,35 @@ def qualifications_for(user) -> QuerySet[ExaminerQualification]:
         .order_by("examiner__center__name", "examiner__full_name", "occupation__name"),
         "examiner__center",
     )
+
+
+# --- Appraisal targets of a new session (EXAM-1) ------------------------------------------------------
+
+PAST_TARGETS_SHOWN = 60  # the most recent past ones; older ones are history, not planning
+
+
+def _upcoming_first(queryset, field: str, today) -> list:
+    """Today or later by date first, then (only when asked) the past ones, most recent first."""
+    upcoming = list(queryset.filter(**{f"{field}__gte": today}).order_by(field, "pk"))
+    past = list(queryset.filter(**{f"{field}__lt": today}).order_by(f"-{field}", "-pk")[:PAST_TARGETS_SHOWN])
+    return [(t, False) for t in upcoming] + [(t, True) for t in past]
+
+
+def appraisal_targets_for(user, *, today) -> dict[str, list]:
+    """What a session of the user's center may belong to, as {"day"|"unified"|"retake": [(target,
+    is_past)]}: the center's own scheduled days; the unified appraisals and their retakes for the
+    province only (ORG-6). A unified appraisal is past once its second day is."""
+    center = user.center
+    if center is None:
+        return {}
+    targets = {"day": _upcoming_first(ScheduledAppraisalDay.objects.filter(center=center), "day", today)}
+    if center.kind == CenterKind.PROVINCE:
+        targets["unified"] = _upcoming_first(UnifiedAppraisal.objects.all(), "second_day", today)
+    retakes = RetakeDay.objects.all()
+    if center.kind != CenterKind.PROVINCE:  # unified occupations and their retakes: the province only
+        retakes = retakes.exclude(kind=RetakeKind.UNIFIED)
+    targets["retake"] = _upcoming_first(retakes, "day", today)
+    return targets
 
 
 # --- Sites, rooms and seats (EXAM-4) -------------------------------------------------------------------

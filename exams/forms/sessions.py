@@ -7,15 +7,14 @@ import datetime
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.idnumbers import mask_id_number
 from appraisal.models import (
-    CenterKind,
     Level,
     Occupation,
     RetakeDay,
-    RetakeKind,
     Role,
     ScheduledAppraisalDay,
     UnifiedAppraisal,
@@ -98,16 +97,35 @@ class SessionFilterForm(forms.Form):
         return queryset
 
 
+PAST_TARGET_ERROR = _("该鉴定批次的鉴定日已过。确需为已过的鉴定日安排场次，请点击“显示已过的鉴定日”后重新选择。")
+TARGET_MODELS = {"day": ScheduledAppraisalDay, "unified": UnifiedAppraisal, "retake": RetakeDay}
+
+
+class AppraisalChoiceField(forms.ChoiceField):
+    """The appraisal a session belongs to. A past one that is in scope but not shown gets its own
+    message rather than Django's "not one of the choices", so the clerk knows how to pick it."""
+
+    hidden_past: frozenset = frozenset()
+
+    def validate(self, value):
+        if value in self.hidden_past:
+            raise forms.ValidationError(PAST_TARGET_ERROR, code="past")
+        super().validate(value)
+
+
 class SessionForm(forms.Form):
     """Plan a session of the user's center: a site, an occupation and level, and the appraisal it
-    belongs to (the center's scheduled days, the unified appraisals for the province, retake days)."""
+    belongs to (the center's scheduled days, the unified appraisals for the province, retake days).
+    Appraisals today or later come first by date; past ones only when the clerk asks (``past``)."""
 
     site = forms.ModelChoiceField(label=_("考点"), queryset=None, empty_label=_("请选择考点"))
     occupation = forms.ModelChoiceField(
         label=_("职业"), queryset=Occupation.objects.order_by("category", "name"), empty_label=_("请选择职业")
     )
     level = forms.TypedChoiceField(label=_("等级"), coerce=int, choices=[("", _("请选择等级")), *Level.choices])
-    appraisal = forms.ChoiceField(label=_("鉴定批次"))
+    appraisal = AppraisalChoiceField(label=_("鉴定批次"))
+    # Carried from the page's "显示已过的鉴定日" link (?past=1) into the post, so both see one list.
+    past = forms.BooleanField(label=_("显示已过的鉴定日"), required=False, widget=forms.HiddenInput)
     day = forms.DateField(
         label=_("考试日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("不填为该批次的第一个鉴定日；统一鉴定可选第二天。"),
@@ -117,38 +135,46 @@ class SessionForm(forms.Form):
     )
     pass_mark = forms.DecimalField(label=_("合格分数线"), initial=60, max_digits=4, decimal_places=1)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, include_past=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.is_bound:  # a post says itself whether past days were asked for
+            include_past = self.fields["past"].clean(self.fields["past"].widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("past")))
+        else:
+            self.initial["past"] = include_past
+        self.include_past = include_past
         self.fields["site"].queryset = selectors.sites_for(user).filter(is_active=True).order_by("center__name", "name")
         self.fields["site"].label_from_instance = lambda s: f"{s.name}（{s.center.name}）"
-        self.fields["appraisal"].choices = [("", _("请选择鉴定批次")), *self._appraisal_choices(user)]
+        targets = selectors.appraisal_targets_for(user, today=timezone.localdate())
+        field = self.fields["appraisal"]
+        field.choices = [("", _("请选择鉴定批次")), *self._choices(targets, include_past)]
+        field.hidden_past = frozenset(
+            f"{kind}:{target.pk}" for kind, rows in targets.items() for target, is_past in rows
+            if is_past and not include_past
+        )
+        self.has_past = any(is_past for rows in targets.values() for _target, is_past in rows)
 
     @staticmethod
-    def _appraisal_choices(user):
-        center = user.center
+    def _choices(targets, include_past):
+        labels = {
+            "day": (_("定期鉴定日"), lambda d: f"{d.day:%Y-%m-%d} 定期鉴定日"),
+            "unified": (_("全国、全省统一鉴定"), lambda u: f"{u}（{u.first_day:%m-%d}、{u.second_day:%m-%d}）"),
+            "retake": (_("补考日"), lambda r: f"{r.day:%Y-%m-%d} {r}"),
+        }
         choices = []
-        if center is None:
-            return choices
-        days = ScheduledAppraisalDay.objects.filter(center=center).order_by("-day")[:60]
-        if days:
-            choices.append((_("定期鉴定日"), [(f"day:{d.pk}", f"{d.day:%Y-%m-%d} 定期鉴定日") for d in days]))
-        if center.kind == CenterKind.PROVINCE:
-            unified = UnifiedAppraisal.objects.order_by("-first_day")
-            choices.append((_("全国、全省统一鉴定"), [
-                (f"unified:{u.pk}", f"{u}（{u.first_day:%m-%d}、{u.second_day:%m-%d}）") for u in unified
-            ]))
-        retakes = RetakeDay.objects.order_by("-day")
-        if center.kind != CenterKind.PROVINCE:  # unified occupations and their retakes: the province only
-            retakes = retakes.exclude(kind=RetakeKind.UNIFIED)
-        if retakes:
-            choices.append((_("补考日"), [(f"retake:{r.pk}", f"{r.day:%Y-%m-%d} {r}") for r in retakes]))
+        for kind, rows in targets.items():
+            group, label = labels[kind]
+            options = [(f"{kind}:{t.pk}", label(t) + (str(_("（已过）")) if is_past else ""))
+                       for t, is_past in rows if include_past or not is_past]
+            if options:
+                choices.append((group, options))
         return choices
 
     def clean_appraisal(self):
         value = self.cleaned_data["appraisal"]
         kind, _sep, pk = value.partition(":")
-        model = {"day": ScheduledAppraisalDay, "unified": UnifiedAppraisal, "retake": RetakeDay}.get(kind)
+        model = TARGET_MODELS.get(kind)
         target = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
         if target is None:
             raise forms.ValidationError(_("请选择鉴定批次。"))

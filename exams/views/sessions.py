@@ -125,7 +125,8 @@ def session_create(request):
     require_role(request.user, CLERKS, CLERKS_ONLY)
     if request.user.center_id is None:
         raise PermissionDenied(_("您的账号未关联鉴定机构。"))
-    form = SessionForm(request.POST or None, user=request.user)
+    # Past appraisal days are listed only on request (?past=1); a post carries the choice itself.
+    form = SessionForm(request.POST or None, user=request.user, include_past=request.GET.get("past") == "1")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

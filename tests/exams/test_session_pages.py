@@ -158,12 +158,12 @@ def test_exam4_examiner_cannot_create_a_site(as_user):
 
 def _session_post(site, day, level=5, occupation=CAR, **extra):
     return {"site": site.pk, "occupation": Occupation.objects.get(name=occupation).pk, "level": level,
-            "appraisal": f"day:{day.pk}" if day else "", "day": "", "start": "09:00", "pass_mark": "60", **extra}
+            "appraisal": f"day:{day.pk}" if day else "", "day": "", "start": "09:00", "pass_mark": "60", "past": "1", **extra}
 
 
 def test_exam1_create_session_happy_path(as_user, site, exam_day, centers):
     client = as_user("staff_nongan")
-    form = text(client.get(reverse("exams:session_create")))
+    form = text(client.get(reverse("exams:session_create") + "?past=1"))  # 2017 is past: asked for
     assert "2017-06-17 定期鉴定日" in form
     assert "全国、全省统一鉴定" not in form and "统一鉴定职业补考" not in form  # unified appraisals: province only
     response = client.post(reverse("exams:session_create"), _session_post(site, exam_day))
@@ -184,7 +184,7 @@ def test_org6_province_creates_a_unified_appraisal_session_on_the_second_day(as_
                                 address="长春市")
     unified = UnifiedAppraisal.objects.get(year=2017, half=1)
     client = as_user("province_admin")
-    assert "全国、全省统一鉴定" in text(client.get(reverse("exams:session_create")))
+    assert "全国、全省统一鉴定" in text(client.get(reverse("exams:session_create") + "?past=1"))
     occupation = Occupation.objects.get(name="企业人力资源管理师")
     level = occupation.levels.order_by("level").first().level
     response = client.post(reverse("exams:session_create"), {

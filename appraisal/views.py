@@ -60,10 +60,13 @@ class LoginView(auth_views.LoginView):
 
 
 def lockout_message() -> str:
+    """Candidates reset a forgotten password themselves (登录页“忘记密码”, ID number and registered
+    phone), so the lock sends them there; staff have no self-service reset and ask their center."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return (
         f"连续{settings.AXES_FAILURE_LIMIT}次密码错误，该账号已暂时锁定，请{minutes}分钟后再试。"
-        "忘记密码的考生请联系受理的鉴定机构重置密码。"
+        "忘记密码的考生可点击登录页的“忘记密码”，用身份证号和注册手机号自行重置，锁定解除后用新密码登录；"
+        "工作人员请联系所在机构管理员重置密码。"
     )
 
 

@@ -37,11 +37,12 @@ def test_exam2_skill_subject_is_seated_only_in_a_suitable_room(page, login, url,
 
     page.goto(url("/exams/sessions/"))
     page.get_by_role("link", name="安排考试场次").click()
+    page.get_by_role("link", name="显示已过的鉴定日").click()  # the demo's 2017 days are past (EXAM-1)
     form = page.get_by_test_id("session-form")
     form.locator("select[name=site]").select_option(label="农安县实操考点（农安县职业技能鉴定中心）")
     form.locator("select[name=occupation]").select_option(label="汽车维修工")
     form.locator("select[name=level]").select_option(label="五级/初级工")
-    form.locator("select[name=appraisal]").select_option(label="2017-06-17 定期鉴定日")
+    form.locator("select[name=appraisal]").select_option(label="2017-06-17 定期鉴定日（已过）")
     page.get_by_role("button", name="安排场次").click()
     page.get_by_role("button", name="自动编排考位").click()
 

@@ -140,43 +140,51 @@ def draft(figures: dict, *, previous: dict | None = None, year_ago: dict | None 
     of the previous quarter and of the same quarter last year (None when there are none);
     `province` the province's figures of the same quarter, whose pass rate is the yardstick
     (the center's own when it is the province)."""
-    totals = figures["totals"]
-    center = figures["center"]["name"]
     label = quarter_label(figures["year"], figures["quarter"])
-    prev_totals = previous["totals"] if previous else None
-    ago_totals = year_ago["totals"] if year_ago else None
     province_rate = pass_rate((province or figures)["totals"])
-    lines = [f"# {center}{label}职业技能鉴定统计分析报告", ""]
+    lines = [f"# {figures['center']['name']}{label}职业技能鉴定统计分析报告", ""]
+    lines += _overview(figures["totals"])
+    lines += _comparison(figures, previous, year_ago)
+    lines += _movers_section(figures, previous)
+    lines += _flagged_section(figures, province_rate)
+    lines += ["## 五、工作建议", "", "（请填写本季度工作中的问题、原因分析和下一步工作建议。）", ""]
+    return "\n".join(lines)
 
-    lines += ["## 一、总体情况", ""]
-    lines.append(
+
+def _overview(totals: dict) -> list[str]:
+    return [
+        "## 一、总体情况", "",
         f"本季度共受理职业技能鉴定申报 **{number(totals.get('applied'))}** 人次，审核通过 {number(totals.get('approved'))} 人次，"
         f"审核不通过 {number(totals.get('rejected'))} 人次，退回修改 {number(totals.get('returned'))} 人次。"
         f"参加鉴定 **{number(totals.get('appraised'))}** 人，鉴定合格 **{number(totals.get('qualified'))}** 人，"
-        f"合格率 **{percent(pass_rate(totals))}**；其中补考 {number(totals.get('retakes'))} 人次。"
-    )
-    lines.append("")
-    lines.append(
+        f"合格率 **{percent(pass_rate(totals))}**；其中补考 {number(totals.get('retakes'))} 人次。",
+        "",
         f"颁发职业资格证书 {number(totals.get('certified'))} 本，已发放 {number(totals.get('delivered'))} 本"
         f"（按时发放 {number(totals.get('delivered_on_time'))} 本），撤销 {number(totals.get('revoked'))} 本。"
-        f"应收鉴定费 {number(totals.get('fees_due'), 'fees_due')} 元，实收 {number(totals.get('fees_paid'), 'fees_paid')} 元。"
-    )
-    lines.append("")
+        f"应收鉴定费 {number(totals.get('fees_due'), 'fees_due')} 元，实收 {number(totals.get('fees_paid'), 'fees_paid')} 元。",
+        "",
+    ]
 
-    lines += ["## 二、与上季度、上年同期比较", ""]
+
+def _comparison(figures: dict, previous: dict | None, year_ago: dict | None) -> list[str]:
+    totals = figures["totals"]
+    prev_totals = previous["totals"] if previous else None
+    ago_totals = year_ago["totals"] if year_ago else None
+    lines = ["## 二、与上季度、上年同期比较", ""]
     if prev_totals is None and ago_totals is None:
-        lines += ["上季度和上年同期均无数据，不作比较。", ""]
-    else:
-        py, pq = previous_quarter(figures["year"], figures["quarter"])
-        lines.append(f"| 指标 | 本季度 | 上季度（{quarter_label(py, pq)}） | 增减 | 上年同期 | 增减 |")
-        for key in COMPARED:
-            row = [FIGURE_LABELS[key], value_text(totals, key),
-                   value_text(prev_totals, key) if prev_totals else "—", change_text(totals, prev_totals, key),
-                   value_text(ago_totals, key) if ago_totals else "—", change_text(totals, ago_totals, key)]
-            lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
-        lines.append("")
+        return lines + ["上季度和上年同期均无数据，不作比较。", ""]
+    py, pq = previous_quarter(figures["year"], figures["quarter"])
+    lines.append(f"| 指标 | 本季度 | 上季度（{quarter_label(py, pq)}） | 增减 | 上年同期 | 增减 |")
+    for key in COMPARED:
+        row = [FIGURE_LABELS[key], value_text(totals, key),
+               value_text(prev_totals, key) if prev_totals else "—", change_text(totals, prev_totals, key),
+               value_text(ago_totals, key) if ago_totals else "—", change_text(totals, ago_totals, key)]
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    return lines + [""]
 
-    lines += ["## 三、增减较多的职业和等级", ""]
+
+def _movers_section(figures: dict, previous: dict | None) -> list[str]:
+    lines = ["## 三、增减较多的职业和等级", ""]
     wrote = False
     for breakdown in ("occupation", "level"):
         name = BREAKDOWN_NAMES[breakdown]
@@ -188,9 +196,11 @@ def draft(figures: dict, *, previous: dict | None = None, year_ago: dict | None 
                 lines.append(f"- 参加鉴定人数{word}较多的{name}：{described}")
     if not wrote:
         lines.append("与上季度相比，各职业、各等级的参加鉴定人数无变化或无上季度数据。" if previous else "无上季度数据，不作比较。")
-    lines.append("")
+    return lines + [""]
 
-    lines += ["## 四、合格率偏离全省平均水平的情况", ""]
+
+def _flagged_section(figures: dict, province_rate) -> list[str]:
+    lines = ["## 四、合格率偏离全省平均水平的情况", ""]
     rows = flagged(figures, province_rate)
     if province_rate is None:
         lines.append("本季度全省无人参加鉴定，无法比较合格率。")
@@ -204,10 +214,7 @@ def draft(figures: dict, *, previous: dict | None = None, year_ago: dict | None 
                          f"{(rate - province_rate) * 100:+.1f}个百分点 |")
     else:
         lines.append(f"全省平均合格率为 {percent(province_rate)}，各等级、职业和机构的合格率均在正常范围内。")
-    lines.append("")
-
-    lines += ["## 五、工作建议", "", "（请填写本季度工作中的问题、原因分析和下一步工作建议。）", ""]
-    return "\n".join(lines)
+    return lines + [""]
 
 
 # --- The markup, rendered ------------------------------------------------------------------------

@@ -118,12 +118,16 @@ def save_text(*, actor, report: QuarterReport, text: str) -> QuarterReport:
         _require_own_staff(actor, report.center, _("修改统计分析报告"))
         if report.state not in (S.DRAFT, S.RETURNED):
             raise ValidationError(_("该季度统计%(state)s，不能修改。") % {"state": report.get_state_display()})
+        text = text.replace("\r\n", "\n")  # a browser's line ends: counted as the one character people see
         if len(text) > 50_000:
             raise ValidationError({"report_text": _("统计分析报告不能超过50000字。")})
         report.report_text = text
         report.text_updated_by, report.text_updated_at = actor, timezone.now()
         report.save(update_fields=["report_text", "text_updated_by", "text_updated_at"])
     return report
+
+
+COMMENT_MAX_LENGTH = 500
 
 
 def _move(report: QuarterReport, to_state: str, *, actor, comment: str = "", version=None) -> QuarterTransition:
@@ -147,6 +151,8 @@ def _allowed(report: QuarterReport, to_state: str, actor, comment: str) -> Trans
         _require_own_staff(actor, report.center, transition.label)
     if transition.needs_text and not comment.strip():
         raise ValidationError({"comment": transition.needs_text})
+    if len(comment.strip()) > COMMENT_MAX_LENGTH:  # the columns' length (QuarterVersion.reason, .comment)
+        raise ValidationError({"comment": _("意见或原因不能超过%(n)d字。") % {"n": COMMENT_MAX_LENGTH}})
     return transition
 
 

@@ -21,7 +21,7 @@ from appraisal import authority
 from appraisal.gates import CLERKS
 from appraisal.models import Center, CenterKind
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, add_working_days
-from stats import selectors
+from stats import notifications, selectors
 from stats.models import (
     AlertKind,
     QuarterAlert,
@@ -176,7 +176,8 @@ def submit(*, actor, report: QuarterReport, reason: str = "", today: datetime.da
             figures=selectors.quarter_figures(report.center, report.year, report.quarter),
             report_text=report.report_text, reason=reason.strip() if number > 1 else "",
             submitted_by=actor, due_on=due_on, on_time=today <= due_on)
-        _move(report, S.SUBMITTED, actor=actor, comment=reason.strip(), version=version)
+        entry = _move(report, S.SUBMITTED, actor=actor, comment=reason.strip(), version=version)
+        notifications.submitted(report, version, entry)
     return version
 
 
@@ -186,7 +187,9 @@ def decide(*, actor, report: QuarterReport, accept: bool, comment: str = "") -> 
         report = QuarterReport.objects.select_for_update().select_related("center").get(pk=report.pk)
         to_state = S.ACCEPTED if accept else S.RETURNED
         _allowed(report, to_state, actor, comment)
-        return _move(report, to_state, actor=actor, comment=comment.strip(), version=report.versions.last())
+        entry = _move(report, to_state, actor=actor, comment=comment.strip(), version=report.versions.last())
+        notifications.decided(report, entry, accepted=accept)
+        return entry
 
 
 # --- The beat job ----------------------------------------------------------------------------------
@@ -221,6 +224,7 @@ def check_deadlines(*, today: datetime.date | None = None) -> dict:
                 if created:
                     notified = [center] + ([province] if kind == AlertKind.LATE and province else [])
                     alert.notified_centers.set(notified)
+                    notifications.deadline_alert(alert, notified)
                     raised += 1
         except IntegrityError:
             continue  # a concurrent run raised it first

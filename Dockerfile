@@ -31,14 +31,17 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 
 # Install the project itself (no dev extra), then collect static files for WhiteNoise. Production
-# settings refuse to load without a secret key and hosts: dummy values, for this step only.
+# settings refuse to load without a secret key, hosts and message backends: dummy values, for this step only.
 RUN pip install --no-deps . \
     && rm -rf build ./*.egg-info \
     && DJANGO_SECRET_KEY=collectstatic-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
+        SMS_BACKEND=appraisal.messaging.backends.FileSmsBackend EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
         python manage.py collectstatic --noinput \
     && DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
+        SMS_BACKEND=appraisal.messaging.backends.FileSmsBackend EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
         python manage.py build_pdf_font \
     && DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
+        SMS_BACKEND=appraisal.messaging.backends.FileSmsBackend EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
         python manage.py compilemessages
 
 # Run as an unprivileged user. Uploads (personal data) live in /data/media, a volume that the web and

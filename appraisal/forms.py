@@ -183,3 +183,22 @@ _RANGE_LINE = re.compile(r"^(?P<first>\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:至|到|~|�
 def _iso(text: str) -> str:
     year, month, day = text.split("-")
     return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+# A primary key from a form: ASCII digits only ("²".isdigit() is true, and int() refuses it) and
+# within the bigint column, so a forged value is dropped instead of raising OverflowError on SQLite.
+_PK_RE = re.compile(r"[0-9]{1,19}")
+_PK_MAX = 2**63 - 1
+
+
+def posted_id(value: str) -> int | None:
+    """The row id a form posted, or None when it cannot be one."""
+    if not isinstance(value, str) or not _PK_RE.fullmatch(value):
+        return None
+    pk = int(value)
+    return pk if 0 < pk <= _PK_MAX else None
+
+
+def posted_ids(values) -> list[int]:
+    """The valid row ids among posted values (`request.POST.getlist(...)`), in order, without repeats."""
+    return list(dict.fromkeys(pk for pk in map(posted_id, values) if pk is not None))

@@ -20,6 +20,7 @@ import binascii
 import dataclasses
 import datetime
 import json
+import os
 import re
 import secrets
 from pathlib import Path
@@ -86,8 +87,9 @@ def create_key(key_id: str | None = None) -> str:
     if path.exists() or (folder / f"{key_id}.pub").exists():
         raise ValueError(_("密钥%(id)s已存在。") % {"id": key_id})
     seed = nacl.signing.SigningKey.generate().encode()
-    path.write_text(base64.b64encode(seed).decode() + "\n")
-    path.chmod(0o600)
+    # Created 0600 in one step (O_EXCL: never over another key), so the seed is never readable by others.
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as stream:
+        stream.write(base64.b64encode(seed).decode() + "\n")
     return key_id
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import csp.constants as csp
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -280,8 +281,6 @@ CACHES["ratelimit-fallback"] = {"BACKEND": "django.core.cache.backends.locmem.Lo
                                 "LOCATION": "ratelimit-fallback"}
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
-# Behind a proxy that sets it, the request header holding the client's address (e.g. HTTP_X_REAL_IP).
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # "count/period" (s, m, h, d; "20/10m" is 20 in ten minutes).
 CERTIFICATE_VERIFY_RATE_PER_ADDRESS = env.str("CERTIFICATE_VERIFY_RATE_PER_ADDRESS", default="60/h")
 CERTIFICATE_VERIFY_RATE_PER_NUMBER = env.str("CERTIFICATE_VERIFY_RATE_PER_NUMBER", default="10/h")
@@ -334,11 +333,27 @@ CELERY_BEAT_SCHEDULE = {
 
 # Messages (appraisal/messaging, docs/messaging.md). SMS goes through SMS_BACKEND, chosen like
 # EMAIL_BACKEND: the console by default, a file, or a provider's adapter (a BaseSmsBackend).
-SMS_BACKEND = env.str("SMS_BACKEND", default="appraisal.messaging.backends.ConsoleSmsBackend")
+# In production both must be named: a console backend would write reset codes and phone numbers to
+# the worker's log and send nothing, so nobody would notice that candidates get no codes.
+_CONSOLE_BACKENDS = {"appraisal.messaging.backends.ConsoleSmsBackend", "appraisal.messaging.backends.LocmemSmsBackend",
+                     "django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.locmem.EmailBackend",
+                     "django.core.mail.backends.dummy.EmailBackend"}
+SMS_BACKEND = (env.str("SMS_BACKEND") if PRODUCTION
+               else env.str("SMS_BACKEND", default="appraisal.messaging.backends.ConsoleSmsBackend"))
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.log")
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="吉林职业技能鉴定")
 SMS_MAX_LENGTH = env.int("SMS_MAX_LENGTH", default=300)
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = (env.str("EMAIL_BACKEND") if PRODUCTION
+                 else env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"))
+if PRODUCTION and {SMS_BACKEND, EMAIL_BACKEND} & _CONSOLE_BACKENDS:
+    raise ImproperlyConfigured("SMS_BACKEND and EMAIL_BACKEND must deliver in production, not print or keep "
+                               "messages (docs/DEPLOY.md, docs/messaging.md).")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@jilin-appraisal.invalid")
 # 忘记密码: a code is good for 10 minutes and 5 tries; requests are limited per ID number and per address.
 RESET_CODE_MINUTES = env.int("RESET_CODE_MINUTES", default=10)

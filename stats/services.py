@@ -21,7 +21,7 @@ from appraisal import authority
 from appraisal.gates import CLERKS
 from appraisal.models import Center, CenterKind
 from appraisal.workdays import CalendarUnknown, WorkdayCalendar, add_working_days
-from stats import selectors
+from stats import notifications, selectors
 from stats.models import (
     AlertKind,
     QuarterAlert,
@@ -118,12 +118,16 @@ def save_text(*, actor, report: QuarterReport, text: str) -> QuarterReport:
         _require_own_staff(actor, report.center, _("修改统计分析报告"))
         if report.state not in (S.DRAFT, S.RETURNED):
             raise ValidationError(_("该季度统计%(state)s，不能修改。") % {"state": report.get_state_display()})
+        text = text.replace("\r\n", "\n")  # a browser's line ends: counted as the one character people see
         if len(text) > 50_000:
             raise ValidationError({"report_text": _("统计分析报告不能超过50000字。")})
         report.report_text = text
         report.text_updated_by, report.text_updated_at = actor, timezone.now()
         report.save(update_fields=["report_text", "text_updated_by", "text_updated_at"])
     return report
+
+
+COMMENT_MAX_LENGTH = 500
 
 
 def _move(report: QuarterReport, to_state: str, *, actor, comment: str = "", version=None) -> QuarterTransition:
@@ -147,6 +151,8 @@ def _allowed(report: QuarterReport, to_state: str, actor, comment: str) -> Trans
         _require_own_staff(actor, report.center, transition.label)
     if transition.needs_text and not comment.strip():
         raise ValidationError({"comment": transition.needs_text})
+    if len(comment.strip()) > COMMENT_MAX_LENGTH:  # the columns' length (QuarterVersion.reason, .comment)
+        raise ValidationError({"comment": _("意见或原因不能超过%(n)d字。") % {"n": COMMENT_MAX_LENGTH}})
     return transition
 
 
@@ -170,7 +176,8 @@ def submit(*, actor, report: QuarterReport, reason: str = "", today: datetime.da
             figures=selectors.quarter_figures(report.center, report.year, report.quarter),
             report_text=report.report_text, reason=reason.strip() if number > 1 else "",
             submitted_by=actor, due_on=due_on, on_time=today <= due_on)
-        _move(report, S.SUBMITTED, actor=actor, comment=reason.strip(), version=version)
+        entry = _move(report, S.SUBMITTED, actor=actor, comment=reason.strip(), version=version)
+        notifications.submitted(report, version, entry)
     return version
 
 
@@ -180,7 +187,9 @@ def decide(*, actor, report: QuarterReport, accept: bool, comment: str = "") -> 
         report = QuarterReport.objects.select_for_update().select_related("center").get(pk=report.pk)
         to_state = S.ACCEPTED if accept else S.RETURNED
         _allowed(report, to_state, actor, comment)
-        return _move(report, to_state, actor=actor, comment=comment.strip(), version=report.versions.last())
+        entry = _move(report, to_state, actor=actor, comment=comment.strip(), version=report.versions.last())
+        notifications.decided(report, entry, accepted=accept)
+        return entry
 
 
 # --- The beat job ----------------------------------------------------------------------------------
@@ -215,6 +224,7 @@ def check_deadlines(*, today: datetime.date | None = None) -> dict:
                 if created:
                     notified = [center] + ([province] if kind == AlertKind.LATE and province else [])
                     alert.notified_centers.set(notified)
+                    notifications.deadline_alert(alert, notified)
                     raised += 1
         except IntegrityError:
             continue  # a concurrent run raised it first

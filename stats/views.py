@@ -157,10 +157,11 @@ def save_text(request, pk):
             return redirect(reverse("stats:quarter") + "?" + urlencode({"center": center.pk}))
     else:
         report = _report(request, pk)
-    report_outcome(request, lambda: services.save_text(actor=request.user, report=report,
-                                                       text=request.POST.get("report_text", "")),
-                   "统计分析报告已保存。")
-    if request.POST.get("then") == "submit":
+    saved = report_outcome(request, lambda: services.save_text(actor=request.user, report=report,
+                                                               text=request.POST.get("report_text", "")),
+                           "统计分析报告已保存。")
+    # "Save and submit" submits only what was just saved: a refused save would freeze the previous text.
+    if saved and request.POST.get("then") == "submit":
         return submit(request, report.pk)
     return redirect(_back(report))
 

@@ -10,6 +10,7 @@ E-mail uses Django's own EMAIL_BACKEND (console by default)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -59,7 +60,9 @@ class FileSmsBackend(ConsoleSmsBackend):
     def send_messages(self, messages):
         path = Path(settings.SMS_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, path.open("a", encoding="utf-8") as stream:
+        # Phone numbers and reset codes: readable by the service's own user only (as stored PDFs are).
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with self._lock, open(descriptor, "a", encoding="utf-8") as stream:
             for message in messages:
                 stream.write(f"[短信 {timezone.now():%Y-%m-%d %H:%M:%S}] {message.phone}: {message.text}\n")
         return len(messages)

@@ -20,6 +20,7 @@ class MessageKind(models.TextChoices):
     QUEUE_NEW_APPLICATION = "queue_new_application", _("待审核的新申报")
     EXTRA_SESSION_DECIDED = "extra_session_decided", _("增加鉴定场次已审批")
     OVERDUE_ALERT = "overdue_alert", _("逾期提醒")
+    QUARTER_STATISTICS = "quarter_statistics", _("季度统计报送")
 
 
 class Message(models.Model):

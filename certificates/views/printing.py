@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from appraisal.errors import add_service_errors, messages_of, report_outcome
+from appraisal.forms import posted_ids
 from appraisal.gates import CLERKS, role_required
 from appraisal.services import access_origin
 from certificates import selectors, services
@@ -37,7 +38,7 @@ def print_queue(request):
 @role_required(CLERKS, CLERKS_ONLY)
 @require_POST
 def batch_create(request):
-    ids = [pk for pk in request.POST.getlist("certificate") if pk.isdigit()]
+    ids = posted_ids(request.POST.getlist("certificate"))
     try:
         batch = services.create_print_batch(actor=request.user, certificate_ids=ids, origin=access_origin(request))
     except (ValidationError, PermissionDenied) as exc:
@@ -59,7 +60,7 @@ def batch(request, pk):
     form = ConfirmBatchForm(request.POST or None)
     items = list(selectors.batch_items(batch))
     if request.method == "POST" and form.is_valid():
-        spoiled = {pk: request.POST.get(f"reason_{pk}", "") for pk in request.POST.getlist("spoiled") if pk.isdigit()}
+        spoiled = {pk: request.POST.get(f"reason_{pk}", "") for pk in posted_ids(request.POST.getlist("spoiled"))}
         try:
             counts = services.confirm_batch(batch=batch, actor=request.user,
                                             first_serial=form.cleaned_data["first_serial"], spoiled=spoiled)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal import authority
 from appraisal.errors import messages_of, report_outcome
+from appraisal.forms import posted_ids
 from appraisal.gates import CLERKS, role_required
 from certificates import selectors, services
 from certificates.forms import ReasonForm
@@ -48,7 +49,7 @@ def _run(request, action, success):
 @role_required(CLERKS, CLERKS_ONLY)
 @require_POST
 def send(request):
-    ids = [pk for pk in request.POST.getlist("certificate") if pk.isdigit()]
+    ids = posted_ids(request.POST.getlist("certificate"))
     report = _run(request, lambda: services.send_report(actor=request.user, certificate_ids=ids),
                   lambda r: f"已上报 {len(ids)} 张证书（批次 {r.identifier}），等待{r.receiver.name}接收。")
     return redirect("certificates:report", pk=report.pk) if report else redirect("certificates:reports")
@@ -57,7 +58,7 @@ def send(request):
 @role_required(CLERKS, CLERKS_ONLY)
 @require_POST
 def send_corrections(request):
-    ids = [pk for pk in request.POST.getlist("correction") if pk.isdigit()]
+    ids = posted_ids(request.POST.getlist("correction"))
     report = _run(request, lambda: services.send_corrections(actor=request.user, correction_ids=ids),
                   lambda r: f"已上报 {len(ids)} 项更正（批次 {r.identifier}）。")
     return redirect("certificates:report", pk=report.pk) if report else redirect("certificates:reports")

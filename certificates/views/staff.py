@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal import authority
 from appraisal.errors import report_outcome
+from appraisal.forms import posted_ids
 from appraisal.gates import CLERKS, HR_OFFICIALS, role_required
 from certificates import selectors, services
 from certificates.forms import CertificateFilterForm, DeliverForm, ReasonForm, RevokeForm
@@ -69,7 +70,7 @@ def deliver(request):
     """Hand over one certificate (its page) or the ones ticked on the list."""
     ids = request.POST.getlist("certificate")
     form = DeliverForm(request.POST)
-    visible = selectors.certificates_for(request.user).filter(pk__in=[pk for pk in ids if pk.isdigit()])
+    visible = selectors.certificates_for(request.user).filter(pk__in=posted_ids(ids))
     visible_ids = list(visible.values_list("pk", flat=True))
     if not visible_ids or len(visible_ids) != len(set(ids)):
         messages.error(request, "请选择要发放的证书（证书不存在或不在您的管辖范围内）。")
@@ -134,7 +135,7 @@ def session_issue(request, pk):
     session = get_object_or_404(selectors.sessions_to_certify(request.user), pk=pk)
     if request.method == "POST":
         posted = request.POST.getlist("application")
-        chosen = [pk for pk in posted if pk.isdigit()]
+        chosen = posted_ids(posted)
 
         def issue():
             if posted:  # one row's button; the applications are those of this session only

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appraisal.forms import posted_id
 from appraisal.idnumbers import mask_id_number
 from appraisal.models import (
     Level,
@@ -175,7 +176,7 @@ class SessionForm(forms.Form):
         value = self.cleaned_data["appraisal"]
         kind, _sep, pk = value.partition(":")
         model = TARGET_MODELS.get(kind)
-        target = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
+        target = model.objects.filter(pk=posted_id(pk)).first() if model and posted_id(pk) else None
         if target is None:
             raise forms.ValidationError(_("请选择鉴定批次。"))
         return target

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal import authority
 from appraisal.errors import add_service_errors, report_outcome
-from appraisal.gates import CANDIDATES, EXAMINERS, STAFF, has_role, require_role
+from appraisal.gates import CANDIDATES, STAFF, has_role, require_role
 from appraisal.jobs import start_job
 from exams import jobs, marking, scoring, selectors, services
 from exams.forms.scores import CorrectionForm, DecisionForm, ScoreGridForm, ScoreImportForm
@@ -58,13 +58,11 @@ def _sheet_context(request, session, form=None, grid_errors=None):
     subjects = scoring.session_subjects(session)
     sheet = scoring.score_sheet(session, actor=user, with_history=True)
     manager = authority.can_manage_center(user, session.center)
-    # A form that looks editable only for someone whose save would be accepted (EXAM-6).
+    # A form that looks editable only for someone whose save would be accepted (EXAM-6): the callers
+    # have already refused anyone who may not mark (_marking_session), so only the exam day can block.
     marking_blocked = None
     if not session.is_published:
         marking_blocked = marking.exam_not_held_reason(session, doing="录入成绩")
-        if not marking_blocked and not manager and not marking.marks_as_examiner(user, session):
-            marking_blocked = ("您不是本场次指派的考评人员，只能查看成绩。" if has_role(user, EXAMINERS)
-                               else "您只能查看本场次的成绩，成绩由本机构工作人员或指派的考评人员录入。")
     if form is None and not session.is_published and not marking_blocked:
         form = ScoreGridForm(sheet=sheet, subjects=subjects)
     missing = sum(1 for row in sheet if any(s not in row.scores for s in row.takes))

@@ -775,5 +775,5 @@ def test_org8_explain_refusal_nearest_center_reason(centers, occupation, ungrant
 
 def test_org8_explain_refusal_without_any_center(monkeypatch, occupation):
     """ORG-8: without any candidate center the message asks for the region."""
-    monkeypatch.setattr(authority, "candidate_centers", lambda candidate: [])
+    monkeypatch.setattr(authority.rules, "candidate_centers", lambda candidate: [])
     assert_chinese(explain_refusal(cand(), occupation(DAILY), 5), "所在地区")

@@ -19,7 +19,9 @@ def production_env(**overrides):
     """The test runner's environment without any Django setting, plus the production switches."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)  # `check` needs no database; keep the subprocess off the test database
-    env.update({"DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "appraisal.example.gov.cn"})
+    env.update({"DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "appraisal.example.gov.cn",
+                "SMS_BACKEND": "appraisal.messaging.backends.FileSmsBackend",
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"})
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
 
@@ -87,3 +89,17 @@ def test_demo_user_passwords_are_argon2_hashes(demo_user):
         password = demo_user(username).password
         assert password.startswith("argon2$")
         assert identify_hasher(password).algorithm == "argon2"
+
+
+@pytest.mark.parametrize("overrides", [
+    {"SMS_BACKEND": None},
+    {"EMAIL_BACKEND": None},
+    {"SMS_BACKEND": "appraisal.messaging.backends.ConsoleSmsBackend"},
+    {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+])
+def test_production_refuses_to_print_messages_instead_of_sending_them(overrides):
+    """MSG-2, MSG-3: in production a console backend would send candidates no reset code and write
+    codes and phone numbers to the log; the site does not start until real backends are named."""
+    result = manage("check", env=production_env(DJANGO_SECRET_KEY=random_secret_key(), **overrides))
+    assert result.returncode != 0
+    assert ("SMS_BACKEND" in result.stderr) or ("EMAIL_BACKEND" in result.stderr)

@@ -131,3 +131,13 @@ def test_refusals_and_cache_failures_are_logged_in_one_line_server_errors_keep_t
     failed.status_code = 500
     OneLineUnlessServerError().filter(failed)
     assert failed.exc_info is not None
+
+
+def test_posted_ids_keep_only_row_ids_a_column_can_hold():
+    """Ids from a form's checkboxes: ASCII digits within the bigint column, in order, once each;
+    everything else is dropped rather than raising (OverflowError on SQLite, ValueError from int())."""
+    from appraisal.forms import posted_id, posted_ids
+
+    assert posted_ids(["3", "1", "3", "x", "", "-1", "0", "²", "١٢", " 4", "9223372036854775807",
+                       "9223372036854775808", "99999999999999999999"]) == [3, 1, 9223372036854775807]
+    assert posted_id("12") == 12 and posted_id(None) is None

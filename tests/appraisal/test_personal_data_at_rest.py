@@ -26,6 +26,25 @@ def test_a_stored_file_and_its_folder_are_not_world_readable(settings, tmp_path)
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o750
 
 
+def test_the_sms_log_and_a_signing_key_are_readable_by_the_service_only(settings, tmp_path):
+    """The file SMS backend holds phone numbers and reset codes; a signing key's seed would let anyone
+    forge certificates offline: both are created 0600, never briefly wider (umask 022 as on a server)."""
+    from appraisal.messaging.backends import FileSmsBackend, SmsMessage
+    from certificates import signing
+
+    previous = os.umask(0o022)
+    try:
+        settings.SMS_FILE_PATH = tmp_path / "sms.log"
+        FileSmsBackend().send_messages([SmsMessage(phone="13800000000", text="验证码 123456")])
+        assert stat.S_IMODE(os.stat(settings.SMS_FILE_PATH).st_mode) == 0o600
+        settings.CERTIFICATE_SIGNING_KEY_DIR = tmp_path / "keys"
+        key_id = signing.create_key()
+        assert stat.S_IMODE(os.stat(tmp_path / "keys" / f"{key_id}.key").st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(tmp_path / "keys").st_mode) == 0o700
+    finally:
+        os.umask(previous)
+
+
 def attempt(username, age_days, now):
     record = AccessAttempt.objects.create(username=username, ip_address="127.0.0.1", user_agent="test",
                                           get_data="", post_data="", http_accept="", path_info="/login/",

@@ -70,6 +70,10 @@ def test_cert4_issuing_an_application_of_another_session_through_a_session_page_
     # Garbage in the row's field once fell back to issuing the whole session.
     response = client.post(url, {"application": ["x; DROP TABLE", "-1"]}, follow=True)
     assert "所选考生不在本场次中" in response.content.decode()
+    # Past the bigint column, or digits int() refuses ("²".isdigit() is true): the same refusal, no 500.
+    for forged in ("99999999999999999999", "9223372036854775808", "²", "١٢"):
+        response = client.post(url, {"application": [forged]}, follow=True)
+        assert response.status_code == 200 and "所选考生不在本场次中" in response.content.decode()
     assert not Certificate.objects.exists()
     one = Application.objects.filter(seat__session=published_session).order_by("pk").first()
     client.post(url, {"application": [one.pk]})

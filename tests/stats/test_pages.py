@@ -106,6 +106,36 @@ def test_stat_1_submit_on_the_page_then_versions_diff_and_board(client, generate
     client.post(reverse("stats:save_text", args=[report.pk]),
                 {"report_text": "第二稿", "then": "submit", "reason": "补充分析"})
     assert report.versions.count() == 2
+    # A save that is refused (too long) submits nothing: the earlier text is not frozen in its place.
+    client.force_login(people["province_admin"])
+    client.post(reverse("stats:decide", args=[report.pk]), {"decision": "return", "comment": "再补充"})
+    client.force_login(people["staff_changchun"])
+    client.post(reverse("stats:save_text", args=[report.pk]),
+                {"report_text": "长" * 50_001, "then": "submit", "reason": "补充分析"})
+    report.refresh_from_db()
+    assert report.versions.count() == 2 and report.state == "returned" and report.report_text == "第二稿"
+    # A browser's CRLF line ends count once, as the textarea's maxlength counts them.
+    client.post(reverse("stats:save_text", args=[report.pk]), {"report_text": "行\r\n" * 25_000})
+    report.refresh_from_db()
+    assert report.report_text == "行\n" * 25_000
+    client.post(reverse("stats:save_text", args=[report.pk]), {"report_text": "第二稿"})
+    # A reason or comment past its 500-character column is refused with a message, not a 500.
+    response = client.post(reverse("stats:submit", args=[report.pk]), {"reason": "因" * 501}, follow=True)
+    assert response.status_code == 200 and "不能超过500字" in response.content.decode()
+    client.force_login(people["province_admin"])
+    response = client.post(reverse("stats:decide", args=[report.pk]),
+                           {"decision": "return", "comment": "意" * 501}, follow=True)
+    assert response.status_code == 200
+    client.force_login(people["staff_changchun"])
+    client.post(reverse("stats:submit", args=[report.pk]), {"reason": "补充分析"})
+    assert report.versions.count() == 3
+    client.force_login(people["province_admin"])
+    response = client.post(reverse("stats:decide", args=[report.pk]),
+                           {"decision": "return", "comment": "意" * 501}, follow=True)
+    assert "不能超过500字" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    client.force_login(people["staff_changchun"])
     page = client.get(reverse("stats:diff", args=[report.pk]), {"a": 1, "b": 2}).content.decode()
     assert "-第一稿" in page and "+第二稿" in page
     assert "第一稿" in client.get(reverse("stats:version", args=[report.pk, 1])).content.decode()

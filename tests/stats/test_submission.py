@@ -164,3 +164,37 @@ def test_stat_1_board_of_completeness_and_timeliness(generated, people):
     assert "长白山管委会职业技能鉴定中心" in by_name
     assert board["compiled"]["applied"] == version.figures["totals"]["applied"]
     assert board["live"]["applied"] > board["compiled"]["applied"]
+
+
+def test_stat_1_people_hear_of_submission_return_acceptance_and_deadlines(generated, people):
+    """STAT-1 with MSG-2: the province's clerks are told a quarter waits for them; the city's clerks
+    that it was returned (with the comment) or accepted; a late city and the province get the alert.
+    Each once, however often the beat job runs."""
+    from appraisal.messaging import MessageKind
+    from appraisal.messaging.models import Message
+
+    chosen, _expected = generated
+
+    def titles(who, kind=MessageKind.QUARTER_STATISTICS):
+        return list(Message.objects.filter(recipient=people[who], kind=kind).order_by("pk")
+                    .values_list("title", flat=True))
+
+    report, _version = _submitted(people, chosen)
+    assert titles("province_admin") == [f"{chosen['changchun'].name}{YEAR}年第{QUARTER}季度统计已报送（第1版），待审核"]
+    assert titles("staff_jilin") == [] and titles("staff_nongan") == []
+    services.decide(actor=people["province_admin"], report=report, accept=False, comment="农安县数据需核对")
+    [returned] = Message.objects.filter(recipient=people["staff_changchun"], kind=MessageKind.QUARTER_STATISTICS)
+    assert "被退回" in returned.title and returned.body == "退回意见：农安县数据需核对"
+    assert f"center={chosen['changchun'].pk}" in returned.link
+    services.submit(actor=people["staff_changchun"], report=report, reason="已核对", today=AFTER)
+    assert Message.objects.get(recipient=people["province_admin"], title__contains="第2版").body == "重新报送原因：已核对"
+    services.decide(actor=people["province_admin"], report=report, accept=True)
+    assert "已被省职业技能鉴定中心接收" in titles("staff_changchun")[-1]
+
+    late_day = services.deadline_for(YEAR, QUARTER) + datetime.timedelta(days=1)
+    services.check_deadlines(today=late_day)
+    services.check_deadlines(today=late_day)
+    late_titles = titles("staff_jilin", MessageKind.OVERDUE_ALERT)
+    assert len(late_titles) == 1 and chosen["jilin_city"].name in late_titles[0]
+    assert any(chosen["jilin_city"].name in t for t in titles("province_admin", MessageKind.OVERDUE_ALERT))
+    assert titles("staff_changchun", MessageKind.OVERDUE_ALERT) == []

@@ -1,41 +1,19 @@
-"""The authority engine (ORG-2..ORG-8): the one place that decides
-
-* whether a center may appraise a candidate for an occupation at a level, with the reason in
-  Chinese when it may not (`can_appraise`, `appraising_centers`), and
-* what a user may see (`visible_centers`, `scope_queryset`, `can_see_center`).
-
-No view, serializer or template re-implements any of this. The rules read the notice
-(吉人社办字〔2017〕11号, 二、鉴定权限):
-
-* national and provincial unified appraisals: the province center only, whatever the level (ORG-6);
-* a county center: levels 5 and 4 for its own county (ORG-2);
-* a city center: levels 5 and 4 for the city proper, level 3 for its whole region (ORG-3);
-* the province center: levels 5, 4, 3 for central/provincial-affiliated units, and levels 2 and 1
-  for the whole province (ORG-4);
-* an expanded-authority county: exactly its granted levels, for its own county (ORG-5);
-* school bodies only their own students, enterprise bodies only their own employees, within the
-  levels approved for them (ORG-7).
-
-A candidate is anything with the attributes `region`, `school`, `employer_body` (and optionally
-`graduation_date`): the user model, or an unsaved affiliation on a form.
-"""
+"""Who may appraise whom (ORG-2..ORG-7): the rules of the notice, center kind by center kind, with
+the reason in Chinese when a center may not. See the package's docstring."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.gates import CLERKS
 from appraisal.models import (
     Center,
     CenterKind,
     Level,
     Occupation,
-    Role,
 )
 
 TECHNICIAN_LEVELS = frozenset({Level.TWO, Level.ONE})
@@ -371,114 +349,6 @@ def explain_refusal(candidate, occupation, level, *, retake=False, on_date=None)
     return decisions[0].reason
 
 
-# --- What a user may see (ORG-8) -------------------------------------------------------------
-
-
-def sees_everything(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.PROVINCE_ADMIN:
-        return True
-    center = user.center
-    return center is not None and center.kind == CenterKind.PROVINCE
-
-
-def visible_centers(user) -> QuerySet[Center]:
-    """A county sees its county, a city its region (counties, schools, enterprises beneath it),
-    the province everything. Candidates see no center's data through staff lists."""
-    centers = Center.objects.all()
-    if sees_everything(user):
-        return centers
-    if not user.is_authenticated or user.role == Role.CANDIDATE or user.center_id is None:
-        return centers.none()
-    pk = user.center_id
-    return centers.filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
-
-
-def scope_queryset(user, queryset: QuerySet, center_field: str = "center") -> QuerySet:
-    """Filter any queryset to the rows whose `center_field` lies within the user's scope."""
-    if sees_everything(user):
-        return queryset
-    if not user.is_authenticated or user.role == Role.CANDIDATE or user.center_id is None:
-        return queryset.none()
-    pk = user.center_id
-    return queryset.filter(
-        Q(**{f"{center_field}_id": pk})
-        | Q(**{f"{center_field}__parent_id": pk})
-        | Q(**{f"{center_field}__parent__parent_id": pk})
-    )
-
-
-def can_see_center(user, center: Center) -> bool:
-    if sees_everything(user):
-        return True
-    if not user.is_authenticated or user.role == Role.CANDIDATE or user.center_id is None:
-        return False
-    pk = user.center_id
-    parent = center.parent
-    return center.pk == pk or center.parent_id == pk or (parent is not None and parent.parent_id == pk)
-
-
-def under_center(center: Center, center_field: str = "center") -> Q:
-    """The rows whose `center_field` lies under `center`, itself included (STAT-1): a county its
-    county, a city its city level, counties, expanded-authority counties and the bodies beneath it,
-    the province everything. The tree is at most three deep (ORG-1), so this is one condition."""
-    if center.parent_id is None:
-        return Q()
-    pk = center.pk
-    return (Q(**{f"{center_field}_id": pk}) | Q(**{f"{center_field}__parent_id": pk})
-            | Q(**{f"{center_field}__parent__parent_id": pk}))
-
-
-def counted_in(center: Center) -> dict[int, Center]:
-    """Each center under `center` (one query) -> the row it is counted in when `center`'s figures
-    are broken down by center: `center` itself for its own records, otherwise the child of `center`
-    on its path. An expanded-authority county is counted in its city, and only there."""
-    centers = Center.objects.all()
-    if center.parent_id is not None:
-        centers = centers.filter(Q(pk=center.pk) | Q(parent_id=center.pk) | Q(parent__parent_id=center.pk))
-    rows = {c.pk: c for c in centers}
-    return {pk: (c if pk == center.pk or c.parent_id == center.pk else rows[c.parent_id]) for pk, c in rows.items()}
-
-
-def scope_description(user) -> str:
-    """One sentence for the home page: what this user's lists cover."""
-    if not user.is_authenticated:
-        return ""
-    if user.role == Role.CANDIDATE:
-        return _("仅本人的申报、准考证、成绩和证书。")
-    if sees_everything(user):
-        return _("全省所有鉴定机构。")
-    center = user.center
-    if center.kind == CenterKind.CITY:
-        return _("%(center)s本级及所辖县（市）、院校和企业鉴定机构。") % {"center": center.name}
-    return _("%(center)s本机构。") % {"center": center.name}
-
-
-def can_manage_center(user, center: Center) -> bool:
-    """May the user act for this center (review applications, schedule, enter data)? Center staff
-    and province administrators, within their scope; examiners and HR officials only read."""
-    if not user.is_authenticated or user.role not in CLERKS:
-        return False
-    return can_see_center(user, center)
-
-
-def can_manage_candidate(user, candidate) -> bool:
-    """May the user act for this candidate's account (enter an application for them, give them a
-    password)? Center staff and province administrators whose scope holds the candidate's region,
-    school or employer body, or a center where the candidate has an application (ORG-8)."""
-    if not user.is_authenticated or user.role not in CLERKS:
-        return False
-    if getattr(candidate, "role", None) != Role.CANDIDATE:
-        return False
-    if sees_everything(user):
-        return True
-    affiliations = (candidate.region, candidate.school, candidate.employer_body)
-    if any(center is not None and can_see_center(user, center) for center in affiliations):
-        return True
-    # The reverse relation of registration's Application, without importing registration here.
-    return scope_queryset(user, candidate.applications.all(), "center").exists()
-
 
 def may_organize(center: Center, occupation: Occupation, level: int, *, retake: bool = False) -> Decision:
     """May this center hold a session of this occupation and level for anyone at all? The engine's
@@ -499,47 +369,3 @@ def may_organize(center: Center, occupation: Occupation, level: int, *, retake: 
             graduation_date=None,
         )
     return can_appraise(center, candidate, occupation, level, retake=retake)
-
-
-# --- Who decides for whom: the province, the upper level (CAL-6, EXAM-6, EXAM-9) ------------
-
-
-def is_province_staff(user) -> bool:
-    """Staff acting for the province center: a province administrator, or center staff of the
-    province center itself (examiners and HR officials of the province only read)."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.PROVINCE_ADMIN:
-        return True
-    center = user.center if user.center_id else None
-    return user.role == Role.CENTER_STAFF and center is not None and center.kind == CenterKind.PROVINCE
-
-
-def can_decide_for(user, center: Center) -> bool:
-    """Is the user the upper level of `center` (the one that approves its extra sessions, score
-    corrections and the like)? Staff who manage the center's parent, never staff of the center
-    itself; nobody stands above the province, so nobody decides for it."""
-    if center is None or center.parent_id is None:
-        return False
-    if not user.is_authenticated or user.center_id == center.pk:
-        return False
-    return can_manage_center(user, center.parent)
-
-
-# --- Who prints the certificates (CERT-2) ------------------------------------------------------
-
-
-def printing_center(center: Center, *, unified: bool) -> Center:
-    """The center that prints the certificates of an appraisal held by `center` (CERT-2): a city
-    center prints its own daily appraisals and those of its counties, expanded-authority counties
-    included, and of the school and enterprise bodies under it; the province center prints its own
-    (levels 2 and 1, the 中省属 units), the unified appraisals, and those of the bodies directly under
-    it. Load `center` with its parent (select_related) to ask no query."""
-    if unified:
-        node = center
-        while node.parent_id is not None:
-            node = node.parent
-        return node  # the province, wherever a unified appraisal was sat
-    if center.kind in (CenterKind.PROVINCE, CenterKind.CITY):
-        return center
-    return center.parent  # a county's city; a body's city or the province

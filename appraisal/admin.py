@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import authority, services
+from appraisal.idnumbers import mask_id_number
+from appraisal.messaging.models import ChannelPreference, Message
 from appraisal.models import (
     GRANTABLE_KINDS,
     AuthorityGrant,
@@ -247,3 +249,94 @@ class OutboxMessageAdmin(ViewOnlyMixin, admin.ModelAdmin):
 
     list_display = ["task", "args", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "task"]
+
+
+# --- Messages and channel choices (MSG-1, MSG-2) -----------------------------------------------
+
+
+def person_label(user) -> str:
+    """A person as the admin lists them: the name, else the login name, masked when it is an ID
+    number (a candidate's login name is their ID number; lists never show one in full)."""
+    if user.full_name:
+        return user.full_name
+    return mask_id_number(user.username) if user.is_candidate else user.username
+
+
+class _Named:
+    """Stands for the row in a page's title and breadcrumbs: its key, and the masked label."""
+
+    def __init__(self, pk, label):
+        self.pk, self.label = pk, label
+
+    def __str__(self):
+        return self.label
+
+
+class PersonRowsAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Rows about one person each, for the operators (superusers) only (no center scopes them),
+    shown and never written. Pages name a row by `row_label()`, not str(): a row's str() is its
+    person's login name when they have no name on file, a candidate's full ID number."""
+
+    person_field = "user"  # the path to the person the row is about
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def row_label(self, obj) -> str:
+        return person_label(getattr(obj, self.person_field))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["subtitle"] = self.row_label(obj)
+            context["original"] = _Named(obj.pk, self.row_label(obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        if obj is not None:
+            named = _Named(obj.pk, self.row_label(obj))
+            extra_context = {**(extra_context or {}), "object": named, "title": _("变更历史：%s") % named}
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(Message)
+class MessageAdmin(PersonRowsAdmin):
+    """Messages are written by the services when an event happens, one per person and event
+    (MSG-1), and read or delivered by their own flow (MSG-2): the admin only shows them."""
+
+    list_display = ["title", "recipient_label", "kind", "created_at", "read_at", "delivered_at", "channels"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), ("delivered_at", admin.EmptyFieldListFilter),
+                   "created_at"]
+    search_fields = ["title", "event", "recipient__full_name"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    fields = ["recipient_label", "kind", "event", "title", "body", "link", "created_at", "read_at", "delivered_at",
+              "channels"]
+    readonly_fields = fields
+
+    @admin.display(description=_("收件人"), ordering="recipient__full_name")
+    def recipient_label(self, obj):
+        return person_label(obj.recipient)
+
+    def row_label(self, obj) -> str:
+        return obj.title  # a title names no one
+
+
+@admin.register(ChannelPreference)
+class ChannelPreferenceAdmin(PersonRowsAdmin):
+    """A person chooses their channels on their profile, where the service checks the phone and
+    e-mail address they need (MSG-2): the admin only shows the choice."""
+
+    list_display = ["user_label", "sms", "email", "updated_at"]
+    list_filter = ["sms", "email"]
+    search_fields = ["user__full_name"]
+    list_select_related = ["user"]
+    fields = ["user_label", "sms", "email", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("用户"), ordering="user__full_name")
+    def user_label(self, obj):
+        return person_label(obj.user)

@@ -6,7 +6,13 @@ message is a row of that transaction, so it exists exactly when the change does.
 half minute from Celery beat (`appraisal.relay_outbox`), so messages written while the broker was
 down go out when it is back. Tasks must be idempotent: a message can be relayed twice if the relay
 dies between sending and marking it sent, and Celery redelivers a task whose worker died (late
-acknowledgement)."""
+acknowledgement).
+
+A task whose later arguments are secrets (the 忘记密码 code) declares how many leading ones the row
+may keep (`outbox_keep_args=n` in its decorator): once the broker has the message, the row keeps
+those and the rest are blanked, so the month of sent rows (and the admin) hold no secret. Nothing
+reads a sent row's arguments again: the outbox never relays it twice, and a redelivery comes from
+the broker's copy."""
 
 from __future__ import annotations
 
@@ -59,7 +65,8 @@ def relay(*, only: list[int] | None = None, batch: int = RELAY_BATCH) -> int:
         for message in pending[:batch]:
             message.attempts += 1
             try:
-                _task(message.task).apply_async(args=message.args)
+                task = _task(message.task)
+                task.apply_async(args=message.args)
             except Exception as exc:  # the broker's errors vary by transport; all mean "not now"
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 message.save(update_fields=["attempts", "last_error"])
@@ -67,9 +74,20 @@ def relay(*, only: list[int] | None = None, batch: int = RELAY_BATCH) -> int:
                 break
             message.sent_at = timezone.now()
             message.last_error = ""
-            message.save(update_fields=["attempts", "last_error", "sent_at"])
+            fields = ["attempts", "last_error", "sent_at"]
+            if _redact(message, getattr(task, "outbox_keep_args", None)):
+                fields.append("args")
+            message.save(update_fields=fields)
             sent += 1
     return sent
+
+
+def _redact(message: OutboxMessage, keep: int | None) -> bool:
+    """Blank the arguments after the first `keep` of a relayed message (None: keep them all)."""
+    if keep is None or len(message.args) <= keep:
+        return False
+    message.args = [*message.args[:keep], *[""] * (len(message.args) - keep)]
+    return True
 
 
 def purge_sent(*, older_than_days: int = 30) -> int:

@@ -52,7 +52,8 @@ def deliver_messages(*events: str) -> int:
     return deliver_event(*events)
 
 
-@shared_task(name="appraisal.send_reset_code", acks_late=True)
+# The code is a secret: the outbox row keeps only the request's id once the broker has the task.
+@shared_task(name="appraisal.send_reset_code", acks_late=True, outbox_keep_args=1)
 def send_reset_code(reset_id: int, code: str) -> bool:
     """The 忘记密码 code by SMS, once; nothing once the code is used or expired."""
     from appraisal.messaging.reset import send_code

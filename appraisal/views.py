@@ -65,7 +65,7 @@ def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return (
         f"连续{settings.AXES_FAILURE_LIMIT}次密码错误，该账号已暂时锁定，请{minutes}分钟后再试。"
-        "忘记密码的考生可点击登录页的“忘记密码”，用身份证号和注册手机号自行重置，锁定解除后用新密码登录；"
+        "忘记密码的考生可点击登录页的“忘记密码”，用身份证号和注册手机号自行重置，重置后即可用新密码登录；"
         "工作人员请联系所在机构管理员重置密码。"
     )
 

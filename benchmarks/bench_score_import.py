@@ -72,7 +72,7 @@ def build_session(rows: int):
     for index in range((rows + ROOM_SIZE - 1) // ROOM_SIZE):
         services.add_room(actor=staff, site=site, name=f"第{index + 1:02d}考场", capacity=ROOM_SIZE)
     session = services.schedule_session(actor=staff, center=nongan, site=site, occupation=occupation, level=5,
-                                        target=day)
+                                        target=day, allow_past=True)
     assert services.assign_seats_automatically(session=session, actor=staff).seated == rows
     services.assign_examiner(session=session, examiner=examiner, actor=staff)
     seats = list(SeatAssignment.objects.filter(session=session).select_related("application"))

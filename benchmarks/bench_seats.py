@@ -55,7 +55,7 @@ def prepare(candidates: int):
     for index in range(rooms):
         services.add_room(actor=staff, site=site, name=f"第{index + 1:02d}考场", capacity=ROOM_CAPACITY)
     session = services.schedule_session(actor=staff, center=center, site=site, occupation=occupation, level=5,
-                                        target=day)
+                                        target=day, allow_past=True)
     users = User.objects.bulk_create([
         User(username=f"bench{n:06d}", role=Role.CANDIDATE, full_name=f"考生{n:05d}", id_number=id_number(n),
              region=center, password="!")

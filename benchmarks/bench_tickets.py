@@ -63,7 +63,7 @@ def seat_candidates(n: int):
     for index in range(-(-n // 30)):
         services.add_room(actor=staff, site=site, name=f"第{index + 1:02d}考场", capacity=30)
     session = services.schedule_session(actor=staff, center=center, site=site, occupation=occupation, level=4,
-                                        target=day)
+                                        target=day, allow_past=True)
     users = User.objects.bulk_create([
         User(username=f"bench{i:06d}", role=Role.CANDIDATE, full_name=SURNAMES[i % len(SURNAMES)] + "建国",
              id_number=id_number(i), region=center, password="!")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from axes.utils import reset as reset_axes_attempts
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
@@ -129,7 +130,16 @@ def reset_password(*, token: str, code: str, password1: str, password2: str) -> 
         user.save(update_fields=["password"])
         # This code and every other open request of the account are spent.
         PasswordResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        end_lockout(user)
     return user
+
+
+def end_lockout(user: User) -> int:
+    """A reset proves the account's owner, so django-axes' lock and failure count end with it and the
+    new password works at once. Axes counts by the name typed at the login (AXES_LOCKOUT_PARAMETERS):
+    a candidate's username is their ID number, and both are cleared in case they differ."""
+    names = {name for name in (user.get_username(), user.id_number) if name}
+    return sum(reset_axes_attempts(username=name) for name in names)
 
 
 def purge(*, older_than_hours: int = 24) -> int:

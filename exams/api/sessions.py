@@ -63,8 +63,11 @@ class SessionCreateSerializer(serializers.Serializer):
     pass_mark = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100, required=False,
                                          error_messages={"min_value": "合格分数线必须在0到100之间。",
                                                          "max_value": "合格分数线必须在0到100之间。"})
+    past = serializers.BooleanField(
+        default=False, help_text="确需为已过的鉴定日安排场次（补录已举行的鉴定）时设为true；否则已过的鉴定日被拒绝。")
 
     def validate(self, attrs):
+        attrs["allow_past"] = attrs.pop("past", False)
         targets = [attrs.pop(k) for k in ("unified_appraisal", "scheduled_day", "retake_day") if attrs.get(k)]
         if len(targets) != 1:
             raise ValidationError({"detail": [_("请选择且只选择一个鉴定批次（统一鉴定、定期鉴定日或补考日）。")]})

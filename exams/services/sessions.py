@@ -51,6 +51,13 @@ def _target_day(target) -> tuple[dict, list[datetime.date]]:
     raise ValidationError(_("请选择鉴定批次。"))
 
 
+def past_day_message(day: datetime.date) -> str:
+    return _(
+        "该鉴定批次的鉴定日已过（%(day)s）。确需为已过的鉴定日安排场次（补录已举行的鉴定），"
+        "请先选择“显示已过的鉴定日”（接口请求：past=true）。"
+    ) % {"day": f"{day:%Y-%m-%d}"}
+
+
 def theory_mode():
     return _("闭卷笔试")
 
@@ -58,9 +65,11 @@ def theory_mode():
 @transaction.atomic
 def schedule_session(
     *, actor, center: Center, site: Site, occupation: Occupation, level: int, target, day=None,
-    start=datetime.time(9, 0), pass_mark=Decimal("60"),
+    start=datetime.time(9, 0), pass_mark=Decimal("60"), allow_past=False,
 ) -> ExamSession:
-    """Plan a session; its subjects follow the level (EXAM-1..EXAM-3)."""
+    """Plan a session; its subjects follow the level (EXAM-1..EXAM-3). A day before today is refused
+    unless the caller asked for past days explicitly (`allow_past`: the form's 显示已过的鉴定日, the
+    API's ``past``), which records a session already held, such as the demo's 2017 days."""
     require_manager(actor, center)
     level = int(level)
     if site.center_id != center.pk:
@@ -79,6 +88,8 @@ def schedule_session(
     day = day or days[0]
     if day not in days:
         raise ValidationError({"day": [_("考试日期必须是该鉴定批次的鉴定日。")]})
+    if day < timezone.localdate() and not allow_past:
+        raise ValidationError(past_day_message(day))
     try:
         pass_mark = Decimal(str(pass_mark))
     except InvalidOperation as exc:

@@ -133,7 +133,7 @@ def session_create(request):
             session = services.schedule_session(
                 actor=request.user, center=request.user.center, site=data["site"], occupation=data["occupation"],
                 level=data["level"], target=data["appraisal"], day=data["day"], start=data["start"],
-                pass_mark=data["pass_mark"],
+                pass_mark=data["pass_mark"], allow_past=form.include_past,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

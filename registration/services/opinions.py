@@ -32,6 +32,14 @@ def awaiting_opinion() -> Q:
     return Q(status=Status.APPROVED, hr_opinion="") & (Q(fee_due__isnull=True) | Q(fee_due=0) | Q(fee_paid=True))
 
 
+def unpaid_reason(application: Application) -> str | None:
+    """FEE-1: why an application may not take the HR bureau's opinion yet, for want of payment, or
+    None. The one check of the single opinion and the batch (awaiting_opinion() is its query)."""
+    if application.fee_due and not application.fee_paid:
+        return _("应缴鉴定费%(fee)s元尚未登记缴费。") % {"fee": application.fee_due}
+    return None
+
+
 def _is_hr_official_for(user, application: Application) -> bool:
     """An HR official whose scope (the authority engine's) holds the application's center."""
     if not gates.has_role(user, gates.HR_OFFICIALS):
@@ -52,7 +60,8 @@ def can_record_hr_opinion(user, application: Application) -> bool:
 
 @transaction.atomic
 def record_hr_opinion(application: Application, *, actor: User, opinion: str) -> Application:
-    """REG-1: the HR bureau writes its opinion on an approved application; the date is today.
+    """REG-1: the HR bureau writes its opinion on an approved, paid application (FEE-1, as the
+    batch); the date is today.
 
     The form has one such cell, so the application keeps only the latest opinion, its date and who
     wrote it: a second opinion replaces the first (the official edits it on purpose), and the
@@ -70,6 +79,8 @@ def record_hr_opinion(application: Application, *, actor: User, opinion: str) ->
             % {"status": locked.get_status_display()},
             code="not_approved",
         )
+    if reason := unpaid_reason(locked):
+        raise ValidationError(reason, code="unpaid")
     opinion = _clean_opinion(opinion)
     if opinion == locked.hr_opinion:
         return locked  # unchanged: the first date and writer stand
@@ -104,8 +115,8 @@ def _batch_refusal(actor, application: Application | None, pk: int, opinion_date
     if application.hr_opinion:
         return _("%(name)s：已于%(date)s填写人社部门意见，如需修改请在该申报的审核页单独修改。") % {
             "name": name, "date": application.hr_opinion_date}
-    if application.fee_due and not application.fee_paid:
-        return _("%(name)s：应缴鉴定费%(fee)s元尚未登记缴费。") % {"name": name, "fee": application.fee_due}
+    if reason := unpaid_reason(application):
+        return _("%(name)s：%(reason)s") % {"name": name, "reason": reason}
     if application.center_opinion_date and opinion_date < application.center_opinion_date:
         return _("%(name)s：意见日期不能早于鉴定中心审核通过的日期%(date)s。") % {
             "name": name, "date": application.center_opinion_date}

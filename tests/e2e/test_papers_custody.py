@@ -23,7 +23,7 @@ def planned_session(demo):
     staff = User.objects.get(username="staff_nongan")
     day = ScheduledAppraisalDay.objects.get(center=nongan, day=datetime.date(2017, 6, 17))
     return services.schedule_session(actor=staff, center=nongan, site=Site.objects.get(center=nongan),
-                                     occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=day)
+                                     occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=day, allow_past=True)
 
 
 def test_exam9_exam10_compose_paper_record_custody_print_trace(page, login, url, artifacts, planned_session):

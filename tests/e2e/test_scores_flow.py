@@ -38,7 +38,7 @@ def seated_session(demo):
     site = services.create_site(actor=staff, center=nongan, name="农安县职业技能鉴定考点", address="农安县黄龙路1号")
     services.add_room(actor=staff, site=site, name="第一考场", capacity=30)
     session = services.schedule_session(actor=staff, center=nongan, site=site, occupation=occupation, level=5,
-                                        target=day)
+                                        target=day, allow_past=True)
     assert services.assign_seats_automatically(session=session, actor=staff).seated == 1
     services.assign_examiner(session=session, examiner=examiner, actor=staff)
     return session

@@ -62,7 +62,7 @@ def site(centers, demo_user):
 def session(site, exam_day, centers, demo_user):
     return services.schedule_session(
         actor=demo_user("staff_nongan"), center=centers["nongan"], site=site,
-        occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=exam_day,
+        occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=exam_day, allow_past=True,
     )
 
 

@@ -34,7 +34,7 @@ def test_exam1_exam3_subjects_follow_the_level(session, site, exam_day, centers,
     prov_site = services.create_site(actor=province, center=centers["province"], name="省考点", address="长春")
     technician = services.schedule_session(
         actor=province, center=centers["province"], site=prov_site, occupation=Occupation.objects.get(name="汽车维修工"),
-        level=2, target=UnifiedAppraisal.objects.get(year=2017, half=1),
+        level=2, target=UnifiedAppraisal.objects.get(year=2017, half=1), allow_past=True,
     )
     subjects = {s.subject: s for s in technician.subjects.all()}
     assert set(subjects) == {Subject.THEORY, Subject.SKILL, Subject.REVIEW}
@@ -44,7 +44,7 @@ def test_exam1_exam3_subjects_follow_the_level(session, site, exam_day, centers,
 def test_org2_county_cannot_schedule_level3_session(site, exam_day, centers, demo_user):
     with pytest.raises(ValidationError, match="初级工、中级工"):
         services.schedule_session(actor=demo_user("staff_nongan"), center=centers["nongan"], site=site,
-                                  occupation=Occupation.objects.get(name="汽车维修工"), level=3, target=exam_day)
+                                  occupation=Occupation.objects.get(name="汽车维修工"), level=3, target=exam_day, allow_past=True)
 
 
 def test_exam4_automatic_seating_never_exceeds_capacity(session, make_applications, demo_user):
@@ -136,7 +136,7 @@ def test_exam5_examiner_rotates_after_consecutive_sessions_at_a_site(site, cente
         day = ScheduledAppraisalDay.objects.get_or_create(
             center=centers["nongan"], day=datetime.date(2017, month, 18))[0]
         sessions.append(services.schedule_session(actor=staff, center=centers["nongan"], site=site,
-                                                  occupation=occupation, level=5, target=day))
+                                                  occupation=occupation, level=5, target=day, allow_past=True))
     services.assign_examiner(session=sessions[0], examiner=examiner, actor=staff)
     services.assign_examiner(session=sessions[1], examiner=examiner, actor=staff)
     with pytest.raises(ValidationError, match="连续考评2场"):
@@ -327,7 +327,7 @@ def test_cal5_retake_session_can_be_planned_for_a_cancelled_occupation(centers, 
     site = services.create_site(actor=province, center=centers["province"], name="省补考考点", address="长春")
     retake_day = RetakeDay.objects.get(year=2017, kind="unified")
     session = services.schedule_session(actor=province, center=centers["province"], site=site,
-                                        occupation=Occupation.objects.get(name="物流师"), level=4, target=retake_day)
+                                        occupation=Occupation.objects.get(name="物流师"), level=4, target=retake_day, allow_past=True)
     assert session.retake_day == retake_day and session.is_unified
 
 

@@ -208,7 +208,7 @@ def two_sessions(session, site, exam_day, centers, make_applications, demo_user)
     other_site = services.create_site(actor=staff, center=centers["nongan"], name="农安县第二考点", address="农安县")
     room = services.add_room(actor=staff, site=other_site, name="甲考场", capacity=5)
     other = services.schedule_session(actor=staff, center=centers["nongan"], site=other_site,
-                                      occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=exam_day)
+                                      occupation=Occupation.objects.get(name="汽车维修工"), level=5, target=exam_day, allow_past=True)
     mine, theirs = make_applications(2)
     services.assign_seat(session=session, application=mine, room=site.rooms.get(name="第一考场"), seat_number=1,
                          actor=staff)

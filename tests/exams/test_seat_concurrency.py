@@ -32,7 +32,7 @@ def world(on_postgres, transactional_db):
     day = ScheduledAppraisalDay.objects.get(center=nongan, day=datetime.date(2017, 6, 17))
     occupation = Occupation.objects.get(name="汽车维修工")
     session = services.schedule_session(actor=nongan_staff, center=nongan, site=site, occupation=occupation,
-                                        level=5, target=day)
+                                        level=5, target=day, allow_past=True)
     applications = []
     for i in range(8):
         id_number = make_id_number(i, birth=datetime.date(1985, 1, 1 + i))

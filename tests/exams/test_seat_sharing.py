@@ -23,7 +23,7 @@ def second_session(session, centers, demo_user):
     """Another session (level 4) at the same site on the same day."""
     return services.schedule_session(
         actor=demo_user("staff_nongan"), center=centers["nongan"], site=session.site,
-        occupation=session.occupation, level=4, target=session.scheduled_day,
+        occupation=session.occupation, level=4, target=session.scheduled_day, allow_past=True,
     )
 
 
@@ -75,7 +75,7 @@ def test_exam4_another_day_may_use_the_same_seat(session, site, centers, make_ap
     other_day, _created = ScheduledAppraisalDay.objects.get_or_create(center=centers["nongan"],
                                                                        day=datetime.date(2017, 7, 15))
     later = services.schedule_session(actor=staff, center=centers["nongan"], site=site,
-                                      occupation=session.occupation, level=4, target=other_day)
+                                      occupation=session.occupation, level=4, target=other_day, allow_past=True)
     (application,) = make_applications(1, level=4, start=100)
     application.scheduled_day = other_day
     application.save(update_fields=["scheduled_day"])
@@ -97,7 +97,7 @@ def test_exam4_two_sessions_seating_at_once_never_exceed_a_room(on_postgres, tra
     day = ScheduledAppraisalDay.objects.get(center=nongan, day=datetime.date(2017, 6, 17))
     occupation = Occupation.objects.get(name="汽车维修工")
     sessions = [services.schedule_session(actor=clerks[0], center=nongan, site=site, occupation=occupation,
-                                          level=level, target=day) for level in (5, 4)]
+                                          level=level, target=day, allow_past=True) for level in (5, 4)]
     for i in range(8):
         id_number = make_id_number(i, birth=datetime.date(1985, 1, 1 + i))
         user = User.objects.create(username=f"two{i}", role=Role.CANDIDATE, full_name=f"并发考生{i}",

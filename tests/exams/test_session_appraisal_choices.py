@@ -1,5 +1,6 @@
 """EXAM-1: creating a session lists the appraisal days today or later first, by date; past days only
-when the clerk asks (?past=1), and a past day posted without asking is refused with a Chinese message.
+when the clerk asks (?past=1), and a past day posted without asking is refused with the service's
+Chinese message (the API's too: test_session_past_days.py).
 The list stays scoped to the clerk's center (ORG-8)."""
 
 import datetime

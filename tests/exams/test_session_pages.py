@@ -42,7 +42,7 @@ def gongzhuling_session(centers, demo_user):
     day, _created = ScheduledAppraisalDay.objects.get_or_create(center=centers["gongzhuling"],
                                                                 day=datetime.date(2017, 6, 17))
     return services.schedule_session(actor=staff, center=centers["gongzhuling"], site=site,
-                                     occupation=Occupation.objects.get(name=CAR), level=5, target=day)
+                                     occupation=Occupation.objects.get(name=CAR), level=5, target=day, allow_past=True)
 
 
 def text(response):
@@ -263,7 +263,7 @@ def test_session_list_queries_do_not_grow(as_user, session, gongzhuling_session)
     with CaptureQueriesContext(connection) as two:
         client.get(reverse("exams:session_list"))
     services.schedule_session(actor=User.objects.get(username="staff_nongan"), center=session.center,
-                              site=session.site, occupation=session.occupation, level=4, target=session.scheduled_day)
+                              site=session.site, occupation=session.occupation, level=4, target=session.scheduled_day, allow_past=True)
     with CaptureQueriesContext(connection) as three:
         client.get(reverse("exams:session_list"))
     assert len(three) == len(two)
@@ -404,7 +404,7 @@ def test_exam5_rotation_is_refused_with_the_reason(as_user, session, site, exami
     for day in (datetime.date(2017, 2, 18), datetime.date(2017, 4, 15)):
         earlier = services.schedule_session(
             actor=staff, center=centers["nongan"], site=site, occupation=session.occupation, level=5,
-            target=ScheduledAppraisalDay.objects.get(center=centers["nongan"], day=day))
+            target=ScheduledAppraisalDay.objects.get(center=centers["nongan"], day=day), allow_past=True)
         services.assign_examiner(session=earlier, examiner=examiner, actor=staff)
     response = as_user("staff_nongan").post(reverse("exams:examiner_assign", args=[session.pk]),
                                             {"examiner": examiner.pk})

@@ -192,7 +192,7 @@ def test_exam3_level2_ticket_prints_the_review_subject(centers, demo_user, tmp_p
     services.add_room(actor=province, site=site, name="一号考场", capacity=5)
     session = services.schedule_session(
         actor=province, center=centers["province"], site=site, occupation=Occupation.objects.get(name="汽车维修工"),
-        level=2, target=UnifiedAppraisal.objects.get(year=2017, half=1),
+        level=2, target=UnifiedAppraisal.objects.get(year=2017, half=1), allow_past=True,
     )
     seat = SeatAssignment(session=session, room=site.rooms.get(), seat_number=1, ticket_number="TEST0001",
                           application=None)

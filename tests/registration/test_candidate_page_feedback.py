@@ -313,7 +313,7 @@ def exam_session(centers, demo_user):
     day, _ = ScheduledAppraisalDay.objects.get_or_create(center=centers["nongan"], day=datetime.date(2017, 6, 17))
     return exam_services.schedule_session(
         actor=staff, center=centers["nongan"], site=site, occupation=Occupation.objects.get(name="汽车维修工"),
-        level=5, target=day,
+        level=5, target=day, allow_past=True,
     )
 
 

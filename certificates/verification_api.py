@@ -46,6 +46,24 @@ class VerifyQuery(serializers.Serializer):
                                           help_text="验证码图中的字母")
 
 
+def _plain(data) -> dict | None:
+    """VerifyQuery's validated data without the serializer when every field is a string within its
+    bounds, the usual case (building the serializer's fields cost ≈0.3 ms, a tenth of a verification);
+    None sends anything else through VerifyQuery, for its messages."""
+    if not isinstance(data, dict):
+        return None
+    plain = {}
+    for name, field in VerifyQuery._declared_fields.items():
+        value = data.get(name, "")
+        if not isinstance(value, str) or "\x00" in value:
+            return None
+        value = value.strip()
+        if len(value) > field.max_length or (field.required and not value):
+            return None
+        plain[name] = value
+    return plain
+
+
 ANSWER = inline_serializer("CertificateVerification", {
     "status": serializers.ChoiceField(choices=[verification.VALID, verification.REVOKED, verification.NOT_FOUND],
                                       help_text="valid 有效；revoked 已吊销；not_found 未查到（编号或姓名不符）"),
@@ -87,25 +105,38 @@ class VerifyCertificate(APIView):
                                  value={"number": "2622010500001026", "name": "张三", "id_number": ""})],
     )
     def post(self, request):
-        refusal = throttle.check_address(request)
-        if refusal:
-            return _refused(refusal)
-        query = VerifyQuery(data=request.data)
+        # The input is checked before the limits are counted, so that one round trip to Redis counts
+        # them all (throttle.admit); the answers stay in the same order: address, input, captcha, number.
+        data, query = _plain(request.data), None
+        if data is None:
+            query = VerifyQuery(data=request.data)
+            data = query.validated_data if query.is_valid() else None
+        cleaned = problem = None
+        if data is not None:
+            try:
+                cleaned = verification.clean_query(data["number"], data["name"], data["id_number"])
+            except DjangoValidationError as exc:
+                problem = exc
+        admission = throttle.admit(request, cleaned.number if cleaned else None)
+        if admission.refusal:
+            return _refused(admission.refusal)
         try:
-            query.is_valid(raise_exception=True)
-            data = query.validated_data
-            if throttle.needs_captcha(request):
+            if data is None:
+                raise ValidationError(query.errors)
+            if admission.captcha:
                 if not data["captcha_value"]:
                     throttle.record_failure(request)
                     return _refused(throttle.captcha_refusal())
                 throttle.check_captcha(data["captcha_key"], data["captcha_value"])
-            cleaned = verification.clean_query(data["number"], data["name"], data["id_number"])
+            if problem:
+                raise problem
         except (ValidationError, DjangoValidationError):
             throttle.record_failure(request)
             raise
-        refusal = throttle.check_number(request, cleaned.number)
-        if refusal:
-            return _refused(refusal)
+        if admission.captcha:  # the number was not counted before the captcha was answered
+            refusal = throttle.check_number(request, cleaned.number)
+            if refusal:
+                return _refused(refusal)
         answer = verification.verify(cleaned)
         if not answer.found:
             throttle.record_failure(request)

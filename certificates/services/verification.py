@@ -61,7 +61,7 @@ class Answer:
         return self.status != NOT_FOUND
 
     def as_json(self) -> dict:
-        data = dataclasses.asdict(self)
+        data = dict(vars(self))  # flat: asdict's deep copy cost a tenth of a verification
         for key in ("issued_on", "revoked_on"):
             data[key] = data[key].isoformat() if data[key] else None
         return data

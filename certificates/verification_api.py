@@ -6,6 +6,8 @@ keeps names and ID numbers out of URLs and logs."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -21,6 +23,7 @@ from certificates import throttle
 from certificates.services import verification
 
 NULL = "不能包含空字符等控制字符。"
+REFUSED_CHARACTERS = re.compile("[\x00\ud800-\udfff]")  # what DRF's CharField validators refuse
 
 
 class VerifyQuery(serializers.Serializer):
@@ -57,7 +60,7 @@ def _plain(data) -> dict | None:
     plain = {}
     for name, field in VerifyQuery._declared_fields.items():
         value = data.get(name, "")
-        if not isinstance(value, str) or "\x00" in value:
+        if not isinstance(value, str) or REFUSED_CHARACTERS.search(value):
             return None
         value = value.strip()
         if len(value) > field.max_length or (field.required and not value):

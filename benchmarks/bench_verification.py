@@ -10,6 +10,11 @@ certificate with its holder's right name. The rate limiter stays ON (counted in 
 production) but its limits are raised in the server's environment so that no request is refused:
 what is measured is verification with its counting, not the refusals. Goals: throughput at least
 0.5 of the floor, p99 at most twice the floor's; one offline signature check under 1 ms.
+
+Two floors, in rounds that alternate with verification so that a shared machine's load falls on all
+alike: GET /healthz/ (plain Django, SELECT 1) and POST /bench/noop/ (benchmarks/verification_floor.py:
+an anonymous DRF view parsing the same JSON bodies, answering a constant). And in this process, with
+Django's test client: SQL queries, Redis round trips and CPU µs per request of each.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,11 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from common import id_number  # noqa: E402
 
+NOOP_PATH = "/bench/noop/"  # benchmarks/verification_floor.py
+
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 DB_NAME = os.environ.get("BENCH_DB", "appraisal_bench_verify")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 CONNECTIONS, THREADS = 50, 2
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+IN_PROCESS = int(os.environ.get("BENCH_IN_PROCESS", "1000"))  # requests per case, in process
 SECONDS = min(30, int(os.environ.get("BENCH_SECONDS", "10")))  # each phase is bounded
 CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "3000"))
 OFFLINE = int(os.environ.get("BENCH_OFFLINE", "10000"))
@@ -52,6 +62,7 @@ function setup(thread)
   counter = counter + 1
 end
 function init(args)
+  path = args[3]
   local index = 0
   for line in io.lines(args[1]) do
     if index % tonumber(args[2]) == tid then table.insert(queries, line) end
@@ -62,7 +73,7 @@ function request()
   local body = queries[next_index]
   next_index = next_index + 1
   if queries[next_index] == nil then next_index = 1 end
-  return wrk.format("POST", "/api/certificates/verify/", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", path, {["Content-Type"] = "application/json"}, body)
 end
 """
 
@@ -158,10 +169,58 @@ def offline(certificates):
     return (time.perf_counter() - wall) / OFFLINE * 1e6, (time.process_time() - cpu) / OFFLINE * 1e6
 
 
+def in_process(queries):
+    """Per request, through Django's test client (all the middleware, no HTTP): SQL queries, Redis round
+    trips (commands sent, a pipeline or script counting once) and CPU time, alternating the cases."""
+    import redis.connection
+    import verification_floor
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ROOT_URLCONF = verification_floor.__name__
+    bodies = queries.read_text().splitlines()[:500]
+    client = Client()
+    cases = {
+        "healthz": lambda i: client.get("/healthz/"),
+        "noop": lambda i: client.post(NOOP_PATH, bodies[i % len(bodies)], content_type="application/json"),
+        "verify": lambda i: client.post("/api/certificates/verify/", bodies[i % len(bodies)],
+                                        content_type="application/json"),
+    }
+    sent = {"n": 0}
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(self, *args, **kwargs):
+        sent["n"] += 1
+        return send(self, *args, **kwargs)
+
+    result = {}
+    redis.connection.AbstractConnection.send_packed_command = counted
+    try:
+        for case, call in cases.items():
+            assert call(0).status_code == 200, case
+            sent["n"] = 0
+            with CaptureQueriesContext(connection) as captured:
+                call(1)
+            result[case] = {"queries": len(captured.captured_queries), "redis": sent["n"], "runs": []}
+    finally:
+        redis.connection.AbstractConnection.send_packed_command = send
+    for _ in range(5):
+        for case, call in cases.items():
+            cpu = time.process_time()
+            for i in range(IN_PROCESS):
+                call(i)
+            result[case]["runs"].append((time.process_time() - cpu) / IN_PROCESS * 1e6)
+    for figures in result.values():
+        figures["cpu_us"] = statistics.median(figures.pop("runs"))
+    return result
+
+
 def start_gunicorn():
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
     process = subprocess.Popen(
-        [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS),
+        [str(gunicorn), "--pythonpath", "benchmarks", "verification_floor:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS),
          "--log-level", "warning"],
         cwd=ROOT, env=env_for_db(), start_new_session=True,
     )
@@ -207,12 +266,16 @@ def main():
         answer = urllib.request.urlopen(request, timeout=30).read().decode()
         assert '"valid"' in answer, answer  # the pairs really are accepted certificates, not "not found"
         wrk([f"http://127.0.0.1:{PORT}/healthz/"], seconds=3)  # warm-up: workers, connections
-        floor = wrk([f"http://127.0.0.1:{PORT}/healthz/"])
-        verify = wrk(["-s", str(lua), f"http://127.0.0.1:{PORT}", "--", str(queries), str(THREADS)])
+        rounds = []
+        for _ in range(ROUNDS):
+            posted = ["-s", str(lua), f"http://127.0.0.1:{PORT}", "--", str(queries), str(THREADS)]
+            rounds.append({"floor": wrk([f"http://127.0.0.1:{PORT}/healthz/"]), "noop": wrk([*posted, NOOP_PATH]),
+                           "verify": wrk([*posted, "/api/certificates/verify/"])})
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     us_wall, us_cpu = offline(certificates)
+    per_request = in_process(queries)
     from django.db import connections
 
     connections.close_all()
@@ -224,15 +287,27 @@ def main():
         shutil.rmtree(folder, ignore_errors=True)
     queries.unlink()
     lua.unlink()
-    throughput, p99 = verify["rps"] / floor["rps"], verify["p99"] / floor["p99"]
-    print(f"gunicorn workers={WORKERS}, wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s, PostgreSQL, Redis limiter "
-          f"(limits raised, not triggered)")
-    for label, r in (("floor  GET /healthz/            ", floor), ("verify POST /api/certificates/verify/", verify)):
-        print(f"{label}: {r['rps']:8.1f} req/s  p50 {r['p50']:.1f} ms  p99 {r['p99']:.1f} ms  non-2xx {r['bad']}  timeouts {r['timeouts']}")
-    print(f"throughput ratio {throughput:.2f} (goal >= 0.50) -> {'OK' if throughput >= 0.5 else 'BELOW GOAL'}")
-    print(f"p99 ratio        {p99:.2f} (goal <= 2.00) -> {'OK' if p99 <= 2 else 'ABOVE GOAL'}")
+    print(f"gunicorn workers={WORKERS}, wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s x {ROUNDS} rounds, PostgreSQL, "
+          f"Redis limiter (limits raised, not triggered); load average {os.getloadavg()[0]:.1f} at the end")
+    labels = {"floor": "floor  GET /healthz/             ", "noop": "floor2 POST /bench/noop/ (DRF)    ",
+              "verify": "verify POST /api/certificates/verify/"}
+    for number, r in enumerate(rounds, 1):
+        for case, label in labels.items():
+            m = r[case]
+            print(f"round {number} {label}: {m['rps']:8.1f} req/s  p50 {m['p50']:.1f} ms  p99 {m['p99']:.1f} ms  "
+                  f"non-2xx {m['bad']}  timeouts {m['timeouts']}")
+    for floor in ("floor", "noop"):
+        throughput = statistics.median(r["verify"]["rps"] / r[floor]["rps"] for r in rounds)
+        p99 = statistics.median(r["verify"]["p99"] / r[floor]["p99"] for r in rounds)
+        print(f"against {floor:5s}: throughput ratio {throughput:.2f} (goal >= 0.50) -> "
+              f"{'OK' if throughput >= 0.5 else 'BELOW GOAL'}; p99 ratio {p99:.2f} (goal <= 2.00) -> "
+              f"{'OK' if p99 <= 2 else 'ABOVE GOAL'}  (medians of the rounds)")
+    for case, m in per_request.items():
+        print(f"in process {case:7s}: {m['queries']} SQL queries, {m['redis']} Redis round trips, "
+              f"{m['cpu_us']:.0f} µs CPU a request (median of 5 runs)")
     print(f"offline check of {OFFLINE} signed statements: {us_wall:.0f} µs wall, {us_cpu:.0f} µs CPU each "
           f"(goal < 1000 µs) -> {'OK' if us_wall < 1000 else 'ABOVE GOAL'}")
+    verify = {"bad": sum(r["verify"]["bad"] for r in rounds)}
     if verify["bad"]:
         print(f"warning: {verify['bad']} verifications were not answered 200 (limiter? missing data?)")
 

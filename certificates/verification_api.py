@@ -6,12 +6,16 @@ keeps names and ID numbers out of URLs and logs."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +23,7 @@ from certificates import throttle
 from certificates.services import verification
 
 NULL = "不能包含空字符等控制字符。"
+REFUSED_CHARACTERS = re.compile("[\x00\ud800-\udfff]")  # what DRF's CharField validators refuse
 
 
 class VerifyQuery(serializers.Serializer):
@@ -44,6 +49,24 @@ class VerifyQuery(serializers.Serializer):
                                         help_text="验证码编号（多次未查到后，403答复中给出）")
     captcha_value = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
                                           help_text="验证码图中的字母")
+
+
+def _plain(data) -> dict | None:
+    """VerifyQuery's validated data without the serializer when every field is a string within its
+    bounds, the usual case (building the serializer's fields cost ≈0.3 ms, a tenth of a verification);
+    None sends anything else through VerifyQuery, for its messages."""
+    if not isinstance(data, dict):
+        return None
+    plain = {}
+    for name, field in VerifyQuery._declared_fields.items():
+        value = data.get(name, "")
+        if not isinstance(value, str) or REFUSED_CHARACTERS.search(value):
+            return None
+        value = value.strip()
+        if len(value) > field.max_length or (field.required and not value):
+            return None
+        plain[name] = value
+    return plain
 
 
 ANSWER = inline_serializer("CertificateVerification", {
@@ -72,9 +95,18 @@ def _refused(refusal: throttle.Refusal) -> Response:
     return Response(body, status=refusal.status)
 
 
+class JsonAnswers(DefaultContentNegotiation):
+    """JSON whatever the Accept header asks: matching it against the renderers cost ≈0.1 ms a request."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class VerifyCertificate(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []  # anyone, and no session: no CSRF token to fetch first
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonAnswers
 
     @extend_schema(
         summary="证书查验（公开，无需登录）：证书编号＋持证人姓名（可加身份证号）",
@@ -87,25 +119,38 @@ class VerifyCertificate(APIView):
                                  value={"number": "2622010500001026", "name": "张三", "id_number": ""})],
     )
     def post(self, request):
-        refusal = throttle.check_address(request)
-        if refusal:
-            return _refused(refusal)
-        query = VerifyQuery(data=request.data)
+        # The input is checked before the limits are counted, so that one round trip to Redis counts
+        # them all (throttle.admit); the answers stay in the same order: address, input, captcha, number.
+        data, query = _plain(request.data), None
+        if data is None:
+            query = VerifyQuery(data=request.data)
+            data = query.validated_data if query.is_valid() else None
+        cleaned = problem = None
+        if data is not None:
+            try:
+                cleaned = verification.clean_query(data["number"], data["name"], data["id_number"])
+            except DjangoValidationError as exc:
+                problem = exc
+        admission = throttle.admit(request, cleaned.number if cleaned else None)
+        if admission.refusal:
+            return _refused(admission.refusal)
         try:
-            query.is_valid(raise_exception=True)
-            data = query.validated_data
-            if throttle.needs_captcha(request):
+            if data is None:
+                raise ValidationError(query.errors)
+            if admission.captcha:
                 if not data["captcha_value"]:
                     throttle.record_failure(request)
                     return _refused(throttle.captcha_refusal())
                 throttle.check_captcha(data["captcha_key"], data["captcha_value"])
-            cleaned = verification.clean_query(data["number"], data["name"], data["id_number"])
+            if problem:
+                raise problem
         except (ValidationError, DjangoValidationError):
             throttle.record_failure(request)
             raise
-        refusal = throttle.check_number(request, cleaned.number)
-        if refusal:
-            return _refused(refusal)
+        if admission.captcha:  # the number was not counted before the captcha was answered
+            refusal = throttle.check_number(request, cleaned.number)
+            if refusal:
+                return _refused(refusal)
         answer = verification.verify(cleaned)
         if not answer.found:
             throttle.record_failure(request)

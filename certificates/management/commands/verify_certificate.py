@@ -1,13 +1,14 @@
 """Check a certificate's signed statement offline (CERT-4):
 
-    manage.py verify_certificate <statement, or the QR code's whole link, or a file holding it>
+    manage.py verify_certificate <statement, or the QR code's whole link, or a file holding it,
+                                  or a photo or scan of the QR code (PNG, JPEG, ...)>
         [--keys keys.json] [--revocations revocations.json]
 
 The keys and the revocation list are the files the province publishes at
 /certificates/offline/keys.json and /certificates/offline/revocations.json, downloaded while online;
-without them, this installation's own keyring and revocation list are used. Exit status: 0 valid,
-1 revoked, 2 not to be trusted. Images of QR codes are not decoded (that needs libzbar): scan the
-code with any reader and pass its text.
+without them, this installation's own keyring and revocation list are used. An image is decoded
+with zxing-cpp (a wheel from PyPI, no system library), which finds the code turned or in a photo.
+Exit status: 0 valid, 1 revoked, 2 not to be trusted or not readable.
 """
 
 from __future__ import annotations
@@ -21,7 +22,28 @@ from django.core.management.base import BaseCommand, CommandError
 from certificates import signing
 from certificates.services import offline
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg", ".pdf"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
+UNREADABLE = 2  # the exit status of "not to be trusted": nothing was verified
+
+
+def statement_from_image(path: Path) -> str:
+    """The text of the certificate's QR code in a photo or scan, or a CommandError in Chinese."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    if not path.is_file():
+        raise CommandError(f"找不到图片文件：{path}", returncode=UNREADABLE)
+    try:
+        with Image.open(path) as image:
+            codes = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        raise CommandError(f"无法读取图片（不是PNG、JPEG等图片，或文件已损坏）：{path}", returncode=UNREADABLE) from exc
+    if not codes:
+        raise CommandError("图片中没有找到二维码：请拍清楚、拍全证书上的二维码后重试。", returncode=UNREADABLE)
+    ours = [code.text for code in codes if "#c=" in code.text or code.text.startswith(signing.PREFIX)]
+    if not ours:
+        raise CommandError("图片中的二维码不是证书核验码：请拍证书上印的二维码。", returncode=UNREADABLE)
+    return ours[0]
 
 
 def statement_from(text: str) -> str:
@@ -36,29 +58,29 @@ def _read_keys(path: str) -> dict[str, bytes]:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
         return {k["key_id"]: signing.unb64url(k["public_key"]) for k in document["keys"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CommandError(f"公钥文件无法读取：{path}") from exc
+        raise CommandError(f"公钥文件无法读取：{path}", returncode=UNREADABLE) from exc
 
 
 def _read_revocations(path: str) -> str:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))["list"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CommandError(f"吊销名单文件无法读取：{path}") from exc
+        raise CommandError(f"吊销名单文件无法读取：{path}", returncode=UNREADABLE) from exc
 
 
 class Command(BaseCommand):
     help = "离线核验证书二维码中的签名核验码（有效、已吊销或不可信）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("statement", help="核验码、二维码中的完整链接，或保存它的文本文件")
+        parser.add_argument("statement", help="核验码、二维码中的完整链接、保存它的文本文件，或二维码的照片/扫描图片")
         parser.add_argument("--keys", help="省鉴定中心公布的公钥文件 keys.json")
         parser.add_argument("--revocations", help="省鉴定中心公布的吊销名单 revocations.json")
 
     def handle(self, *args, statement, keys, revocations, **options):
         path = Path(statement)
         if len(statement) < 250 and path.suffix.lower() in IMAGE_SUFFIXES:
-            raise CommandError("不支持直接读取图片：请用扫码工具读出二维码内容，再把内容传给本命令。")
-        if len(statement) < 250 and path.is_file():
+            statement = statement_from_image(path)
+        elif len(statement) < 250 and path.is_file():
             statement = path.read_text(encoding="utf-8")
         key_map = _read_keys(keys) if keys else signing.public_keys()
         revocation_list = _read_revocations(revocations) if revocations else offline.revocation_list()

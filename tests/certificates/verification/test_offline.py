@@ -141,8 +141,69 @@ def test_cert4_verify_certificate_command(published, tmp_path, capsys, demo_user
     with pytest.raises(SystemExit) as exit_:
         call_command("verify_certificate", str(saved))  # this installation's own keys and list
     assert exit_.value.code == 1 and "结论：已吊销" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="不支持直接读取图片"):
-        call_command("verify_certificate", "qr.png")
+    with pytest.raises(CommandError, match="找不到图片文件") as missing:
+        call_command("verify_certificate", str(tmp_path / "qr.png"))
+    assert missing.value.returncode == 2
+
+
+def _qr_image(tmp_path, text: str, name: str = "qr.png"):
+    """The QR code as a printed certificate carries it (segno, error correction M), saved as an image."""
+    import io
+
+    import segno
+
+    png = io.BytesIO()
+    segno.make(text, error="m").save(png, kind="png", scale=6, border=4)
+    path = tmp_path / name
+    path.write_bytes(png.getvalue())
+    return path
+
+
+def _offline_files(tmp_path):
+    keys_file, list_file = tmp_path / "keys.json", tmp_path / "revocations.json"
+    keys_file.write_text(json.dumps(offline.public_keys_document()))
+    list_file.write_text(json.dumps({"list": offline.revocation_list()}))
+    return {"keys": str(keys_file), "revocations": str(list_file)}
+
+
+def test_cert4_verify_certificate_reads_a_photo_of_the_qr_code(published, tmp_path, capsys):
+    from PIL import Image
+
+    c = published[0]
+    files = _offline_files(tmp_path)
+    call_command("verify_certificate", str(_qr_image(tmp_path, documents.qr_link(c))), **files)
+    out = capsys.readouterr().out
+    assert "结论：有效" in out and c.number in out
+    # a phone's photo: JPEG, turned a quarter, grey paper around the code
+    with Image.open(_qr_image(tmp_path, documents.qr_link(c))) as code:
+        photo = Image.new("RGB", (code.width + 300, code.height + 200), (205, 200, 190))
+        photo.paste(code.convert("RGB"), (170, 60))
+        photo.rotate(90, expand=True).save(tmp_path / "photo.jpg", quality=80)
+    call_command("verify_certificate", str(tmp_path / "photo.jpg"), **files)
+    assert "结论：有效" in capsys.readouterr().out
+
+
+def test_cert4_verify_certificate_image_without_a_qr_code(published, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (400, 300), "white").save(tmp_path / "blank.png")
+    with pytest.raises(CommandError, match="图片中没有找到二维码") as none:
+        call_command("verify_certificate", str(tmp_path / "blank.png"))
+    assert none.value.returncode == 2
+    (tmp_path / "broken.jpg").write_bytes(b"not an image")
+    with pytest.raises(CommandError, match="无法读取图片"):
+        call_command("verify_certificate", str(tmp_path / "broken.jpg"))
+    with pytest.raises(CommandError, match="不是证书核验码"):
+        call_command("verify_certificate", str(_qr_image(tmp_path, "https://example.com/")))
+
+
+def test_cert4_verify_certificate_tampered_qr_code_fails(published, tmp_path, capsys):
+    link = documents.qr_link(published[0])
+    base, token = link.split("#c=")
+    tampered = _qr_image(tmp_path, f"{base}#c={_tamper_message(token)}")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify_certificate", str(tampered), **_offline_files(tmp_path))
+    assert exit_.value.code == 2 and "签名核验失败" in capsys.readouterr().err
 
 
 def test_cert4_offline_verifier_page_and_service_worker(db, client):

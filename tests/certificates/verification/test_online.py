@@ -122,3 +122,33 @@ def test_cert4_endpoint_in_the_openapi_schema(db, client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"][API]["post"]
     assert operation["summary"].startswith("证书查验") and operation.get("security") in ([], [{}], None)
+
+
+def test_cert4_api_refuses_what_its_serializer_refuses(db, client):
+    """Well-formed input skips the serializer (verification_api._plain); anything it would refuse still
+    goes through it: a lone surrogate, a number sent as a list, a missing name."""
+    for body, field in (({"number": "2622010500001026", "name": "张\ud800"}, "name"),
+                        ({"number": ["2622010500001026"], "name": "张三"}, "number"),
+                        ({"number": "2622010500001026"}, "name")):
+        answer = client.post(API, body, content_type="application/json")
+        assert answer.status_code == 400 and field in answer.json(), body
+
+
+def test_cert4_api_answers_after_one_query_and_one_redis_round_trip(published, client, django_assert_num_queries,
+                                                                     monkeypatch):
+    """Issue 11's cost: the limits counted in one round trip (a Lua script on Redis), one SQL statement."""
+    import redis.connection
+    from django.core.cache import caches
+
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command",
+                        lambda self, *args, **kwargs: sent.append(1) or send(self, *args, **kwargs))
+    c = published[0]
+    client.post(API, {"number": c.number, "name": c.holder_name}, content_type="application/json")  # warm-up
+    sent.clear()
+    with django_assert_num_queries(1):
+        answer = client.post(API, {"number": c.number, "name": c.holder_name}, content_type="application/json")
+    assert answer.json()["status"] == "valid"
+    on_redis = "redis" in caches["ratelimit"].__class__.__module__
+    assert len(sent) == (1 if on_redis else 0)

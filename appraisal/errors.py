@@ -39,6 +39,9 @@ def as_drf_exception(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return exceptions.ValidationError(detail)
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        # A bare list (DRF's SearchFilter refusing a NUL in ?search=) answers in the documented shape.
+        return exceptions.ValidationError({"detail": exc.detail})
     if isinstance(exc, PermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, ObjectDoesNotExist):

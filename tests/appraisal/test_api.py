@@ -450,3 +450,12 @@ def test_an_unknown_api_address_answers_json(client):
     response = client.get("/api/no-such-thing/")
     assert response.status_code == 404 and response.json() == {"detail": "接口或记录不存在。"}
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_a_nul_in_a_search_is_a_400_in_the_documented_shape(api):
+    """DRF's SearchFilter refuses a NUL character with a bare list; the API answers every 400 as an
+    object ({"detail": [...]}) as its schema says (found by schemathesis)."""
+    response = api("staff_nongan").get("/api/occupations/", {"search": "焊\x00工"})
+    assert response.status_code == 400
+    body = response.json()
+    assert isinstance(body, dict) and body["detail"] and all(isinstance(m, str) for m in body["detail"])

@@ -8,9 +8,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
-from appraisal import gates
+from appraisal import gates, ratelimits
 from appraisal.errors import add_service_errors
 from appraisal.gates import role_required
 from appraisal.messaging import reset, services
@@ -63,11 +62,13 @@ def profile(request):
     return render(request, "appraisal/messages/profile.html", {"form": form, "profile_user": user})
 
 
-def _limited(request, group: str, key, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+def _limited(request, group: str, value: str, rate: str) -> bool:
+    # Counted in memory while Redis does not answer (appraisal.ratelimits): these limits guard
+    # against SMS bombing and guessing codes, so a cache outage must not switch them off.
+    return ratelimits.exceeded(request, group, value, rate)
 
 
-def _id_number_key(group, request):
+def _id_number_key(request) -> str:
     return "id:" + reset.normalized_id_number(request.POST.get("id_number", ""))
 
 
@@ -82,8 +83,10 @@ def forgot_password(request):
     limited = False
     if request.method == "POST":
         # Both limits count every request; either one refuses (same answer for any ID number).
-        by_address = _limited(request, "password-reset-address", "ip", settings.RESET_RATE_PER_ADDRESS)
-        by_number = _limited(request, "password-reset-id", _id_number_key, settings.RESET_RATE_PER_ID_NUMBER)
+        address = ratelimits.client_address(request)
+        by_address = _limited(request, "password-reset-address", address, settings.RESET_RATE_PER_ADDRESS)
+        by_number = _limited(request, "password-reset-id", _id_number_key(request),
+                             settings.RESET_RATE_PER_ID_NUMBER)
         limited = by_address or by_number
         if limited:
             form.is_valid()
@@ -103,8 +106,11 @@ def reset_confirm(request):
     if not token:
         return redirect("password_forgot")
     form = ResetConfirmForm(request.POST or None)
+    limited = False
     if request.method == "POST":
-        if _limited(request, "password-reset-confirm", "ip", settings.RESET_RATE_PER_ADDRESS):
+        limited = _limited(request, "password-reset-confirm", ratelimits.client_address(request),
+                           settings.RESET_RATE_PER_ADDRESS)
+        if limited:
             form.is_valid()
             form.add_error(None, LIMITED_MESSAGE)
         elif form.is_valid():
@@ -117,4 +123,4 @@ def reset_confirm(request):
                 flash.success(request, "密码已重新设置，请用新密码登录。")
                 return redirect("login")
     return render(request, "appraisal/messages/reset_confirm.html", {
-        "form": form, "minutes": reset.code_minutes()})
+        "form": form, "minutes": reset.code_minutes()}, status=429 if limited else 200)

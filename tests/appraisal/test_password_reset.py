@@ -17,10 +17,14 @@ UNREGISTERED_ID = "11010519491231002X"  # a valid ID number nobody registered
 
 
 @pytest.fixture(autouse=True)
-def fresh_fallback():
-    """Each test starts with Redis answering and no counts kept in memory (appraisal.ratelimits)."""
+def fresh_limits():
+    """Each test counts from zero, with Redis answering (appraisal.ratelimits). Without REDIS_URL the
+    counters live in this process's memory, which no other fixture clears."""
+    from django.core.cache import caches
+
     from appraisal import ratelimits
 
+    caches["ratelimit"].clear()
     ratelimits.reset_fallback()
     yield
     ratelimits.reset_fallback()

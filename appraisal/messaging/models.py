@@ -36,9 +36,13 @@ class Message(models.Model):
     link = models.CharField(_("链接"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    # SMS and e-mail go out once, after the commit (appraisal.deliver_messages); set when done.
+    # SMS and e-mail go out once each, after the commit (appraisal.deliver_messages): each channel is
+    # marked as soon as it went out, so a retry after the other channel failed skips it;
+    # delivered_at is set once every channel the person chose is done.
     delivered_at = models.DateTimeField(_("短信/邮件处理时间"), null=True, blank=True)
     channels = models.CharField(_("已发送渠道"), max_length=40, blank=True)
+    sms_sent_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("消息")

@@ -5,15 +5,17 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
-from appraisal import gates
-from appraisal.errors import add_service_errors
+from appraisal import gates, ratelimits
+from appraisal.errors import add_service_errors, not_found_message
 from appraisal.gates import role_required
-from appraisal.messaging import reset, services
+from appraisal.messaging import reset, selectors, services
 from appraisal.messaging.forms import PreferenceForm, ResetConfirmForm, ResetRequestForm
 from appraisal.messaging.models import Message
 
@@ -22,15 +24,17 @@ RESET_SESSION_KEY = "password_reset_token"
 
 @login_required
 def message_list(request):
-    page = Paginator(Message.objects.filter(recipient=request.user).only(
-        "pk", "kind", "title", "created_at", "read_at"), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.inbox(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "appraisal/messages/list.html", {"page": page})
 
 
 @login_required
 def message_detail(request, pk):
     """Opening a message marks it read; its link leads to the thing it is about."""
-    message = get_object_or_404(Message, pk=pk, recipient=request.user)
+    try:
+        message = selectors.message_for(request.user, pk)
+    except Message.DoesNotExist as exc:
+        raise Http404(not_found_message(exc)) from exc
     services.mark_read(message, user=request.user)
     link = message.link if url_has_allowed_host_and_scheme(message.link, allowed_hosts=None) else ""
     return render(request, "appraisal/messages/detail.html", {"message": message, "link": link})
@@ -40,7 +44,7 @@ def message_detail(request, pk):
 @require_POST
 def mark_all_read(request):
     count = services.mark_all_read(user=request.user)
-    flash.success(request, f"已将{count}条消息标为已读。")
+    flash.success(request, _("已将%(count)d条消息标为已读。") % {"count": count})
     return redirect("message_list")
 
 
@@ -58,20 +62,22 @@ def profile(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            flash.success(request, "消息接收方式已保存。")
+            flash.success(request, _("消息接收方式已保存。"))
             return redirect("profile")
     return render(request, "appraisal/messages/profile.html", {"form": form, "profile_user": user})
 
 
-def _limited(request, group: str, key, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+def _limited(request, group: str, value: str, rate: str) -> bool:
+    # Counted in memory while Redis does not answer (appraisal.ratelimits): these limits guard
+    # against SMS bombing and guessing codes, so a cache outage must not switch them off.
+    return ratelimits.exceeded(request, group, value, rate)
 
 
-def _id_number_key(group, request):
+def _id_number_key(request) -> str:
     return "id:" + reset.normalized_id_number(request.POST.get("id_number", ""))
 
 
-LIMITED_MESSAGE = "操作过于频繁，请稍后再试。"
+LIMITED_MESSAGE = gettext_lazy("操作过于频繁，请稍后再试。")
 
 
 def forgot_password(request):
@@ -82,8 +88,10 @@ def forgot_password(request):
     limited = False
     if request.method == "POST":
         # Both limits count every request; either one refuses (same answer for any ID number).
-        by_address = _limited(request, "password-reset-address", "ip", settings.RESET_RATE_PER_ADDRESS)
-        by_number = _limited(request, "password-reset-id", _id_number_key, settings.RESET_RATE_PER_ID_NUMBER)
+        address = ratelimits.client_address(request)
+        by_address = _limited(request, "password-reset-address", address, settings.RESET_RATE_PER_ADDRESS)
+        by_number = _limited(request, "password-reset-id", _id_number_key(request),
+                             settings.RESET_RATE_PER_ID_NUMBER)
         limited = by_address or by_number
         if limited:
             form.is_valid()
@@ -103,8 +111,11 @@ def reset_confirm(request):
     if not token:
         return redirect("password_forgot")
     form = ResetConfirmForm(request.POST or None)
+    limited = False
     if request.method == "POST":
-        if _limited(request, "password-reset-confirm", "ip", settings.RESET_RATE_PER_ADDRESS):
+        limited = _limited(request, "password-reset-confirm", ratelimits.client_address(request),
+                           settings.RESET_RATE_PER_ADDRESS)
+        if limited:
             form.is_valid()
             form.add_error(None, LIMITED_MESSAGE)
         elif form.is_valid():
@@ -114,7 +125,7 @@ def reset_confirm(request):
                 add_service_errors(form, exc)
             else:
                 request.session.pop(RESET_SESSION_KEY, None)
-                flash.success(request, "密码已重新设置，请用新密码登录。")
+                flash.success(request, _("密码已重新设置，请用新密码登录。"))
                 return redirect("login")
     return render(request, "appraisal/messages/reset_confirm.html", {
-        "form": form, "minutes": reset.code_minutes()})
+        "form": form, "minutes": reset.code_minutes()}, status=429 if limited else 200)

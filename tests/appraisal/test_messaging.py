@@ -131,6 +131,116 @@ class BrokenSms:
         raise ConnectionError("provider unreachable")
 
 
+def emailed(n=1, phone="13800000001"):
+    """A person who chose SMS and e-mail."""
+    user = person(n, phone=phone)
+    User.objects.filter(pk=user.pk).update(email=f"person{n}@example.com")
+    ChannelPreference.objects.create(user=user, sms=True, email=True)
+    return User.objects.get(pk=user.pk)
+
+
+def age_messages():
+    """As if the worker's run had failed more than five minutes ago: beat's stragglers job is next."""
+    from django.utils import timezone
+
+    OutboxMessage.objects.update(sent_at=timezone.now())
+    Message.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=10))
+
+
+def test_msg2_sms_failing_once_sends_the_email_once_and_the_sms_on_the_retry(transactional_db, sms_outbox,
+                                                                           settings):
+    from appraisal.messaging.delivery import deliver_stragglers
+
+    candidate = emailed()
+    settings.SMS_BACKEND = "tests.appraisal.test_messaging.BrokenSms"
+    _notify(candidate, event="test:sms-down")
+    assert sms_outbox == [] and [m.to for m in mail.outbox] == [["person1@example.com"]]
+    age_messages()
+    assert deliver_stragglers() == 0  # the SMS provider still fails: the e-mail is not sent again
+    assert len(mail.outbox) == 1
+    message = Message.objects.get(event="test:sms-down")
+    assert message.email_sent_at is not None and message.sms_sent_at is None and message.delivered_at is None
+    settings.SMS_BACKEND = "appraisal.messaging.backends.LocmemSmsBackend"
+    assert deliver_stragglers() == 1
+    assert deliver_stragglers() == 0 and deliver_event("test:sms-down") == 0
+    assert len(sms_outbox) == 1 and len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert message.sms_sent_at and message.delivered_at and message.channels == "sms,email"
+
+
+class FlakyMail:
+    """The mail server refuses one address once (then accepts it), like a provider's hiccup."""
+
+    refuse = set()
+
+    def __new__(cls, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        class Backend(EmailBackend):
+            def send_messages(self, messages):
+                for message in messages:
+                    refused = cls.refuse & set(message.to)
+                    if refused:
+                        cls.refuse -= refused
+                        raise ConnectionError("mail server refused")
+                return super().send_messages(messages)
+
+        return Backend(*args, **kwargs)
+
+
+def test_msg2_an_email_failing_part_way_sends_no_email_twice(transactional_db, sms_outbox, settings):
+    from appraisal.messaging.delivery import deliver_stragglers
+
+    people = [emailed(n, phone=f"1380000000{n}") for n in range(1, 4)]
+    settings.EMAIL_BACKEND = "tests.appraisal.test_messaging.FlakyMail"
+    FlakyMail.refuse = {"person2@example.com"}
+    with transaction.atomic():
+        notify_many(people, kind=MessageKind.SCORES_PUBLISHED, event="test:mail-hiccup", title="成绩已发布")
+    # The one refused stays for the retry; those before and after it went out, and every SMS.
+    assert sorted(m.to[0] for m in mail.outbox) == ["person1@example.com", "person3@example.com"]
+    assert len(sms_outbox) == 3
+    assert Message.objects.filter(event="test:mail-hiccup", delivered_at__isnull=True).count() == 1
+    age_messages()
+    assert deliver_stragglers() == 1 and deliver_stragglers() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == [f"person{n}@example.com" for n in range(1, 4)]
+    assert len(sms_outbox) == 3
+    assert not Message.objects.filter(event="test:mail-hiccup", delivered_at__isnull=True).exists()
+
+
+class SlowSms:
+    """A provider that takes its time, so that two workers overlap."""
+
+    def __init__(self, fail_silently=False):
+        pass
+
+    def send_messages(self, messages):
+        import time
+
+        from appraisal.messaging.backends import LocmemSmsBackend
+
+        time.sleep(0.3)
+        return LocmemSmsBackend().send_messages(messages)
+
+
+@pytest.mark.postgres
+def test_msg2_two_workers_at_once_send_each_message_once(transactional_db, on_postgres, sms_outbox, settings,
+                                                          monkeypatch):
+    from tests.support.concurrency import at_once
+
+    people = [emailed(n, phone=f"1380000000{n}") for n in range(1, 6)]
+    task = current_app.tasks["appraisal.deliver_messages"]
+    monkeypatch.setattr(task, "apply_async", lambda *a, **k: None)  # the workers below deliver instead
+    with transaction.atomic():
+        notify_many(people, kind=MessageKind.SCORES_PUBLISHED, event="test:race", title="成绩已发布")
+    assert sms_outbox == [] and mail.outbox == []
+    settings.SMS_BACKEND = "tests.appraisal.test_messaging.SlowSms"
+    delivered = at_once(lambda: deliver_event("test:race"), 2)
+    assert sum(delivered) == 5
+    assert sorted(m.phone for m in sms_outbox) == [f"1380000000{n}" for n in range(1, 6)]
+    assert sorted(m.to[0] for m in mail.outbox) == [f"person{n}@example.com" for n in range(1, 6)]
+    assert not Message.objects.filter(event="test:race", delivered_at__isnull=True).exists()
+
+
 def test_msg1_notify_many_skips_those_already_told(transactional_db, demo_user):
     a, b = person(1), person(2)
     with transaction.atomic():

@@ -16,6 +16,20 @@ NEW_PASSWORD = "Songhua-River-2026"
 UNREGISTERED_ID = "11010519491231002X"  # a valid ID number nobody registered
 
 
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Each test counts from zero, with Redis answering (appraisal.ratelimits). Without REDIS_URL the
+    counters live in this process's memory, which no other fixture clears."""
+    from django.core.cache import caches
+
+    from appraisal import ratelimits
+
+    caches["ratelimit"].clear()
+    ratelimits.reset_fallback()
+    yield
+    ratelimits.reset_fallback()
+
+
 @pytest.fixture
 def ask(client, django_capture_on_commit_callbacks):
     """Step 1 as a visitor; the SMS task runs (after the commit) as the worker would."""
@@ -153,3 +167,37 @@ def test_msg3_staff_accounts_are_not_reset_here(client, ask, sms_outbox, db):
     User.objects.filter(pk=staff.pk).update(id_number=UNREGISTERED_ID, phone="13700000000")
     assert ask(id_number=UNREGISTERED_ID, phone="13700000000").status_code == 302
     assert sms_outbox == []  # staff keep the hand-out by their center
+
+
+# Nothing listens there: connections are refused at once, as when Redis is down.
+DEAD_REDIS = "redis://127.0.0.1:6390/0"
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The site's cache and the rate-limit counters both point at a Redis that does not answer."""
+    from config.settings import redis_cache
+
+    settings.CACHES = {**settings.CACHES, "default": redis_cache(DEAD_REDIS), "ratelimit": redis_cache(DEAD_REDIS)}
+
+
+def test_msg3_the_id_number_limit_holds_when_redis_is_down(redis_down, client, ask, sms_outbox, db, settings):
+    from appraisal import ratelimits
+
+    settings.RESET_RATE_PER_ID_NUMBER = "2/h"
+    assert [ask().status_code for _ in range(3)] == [302, 302, 429]
+    assert ratelimits._redis_down_until > 0  # counted in this process's memory meanwhile
+    assert "操作过于频繁，请稍后再试。" in ask().content.decode()
+    assert len(sms_outbox) == 2  # no more codes texted to the phone than the limit allows
+
+
+def test_msg3_the_address_limits_hold_when_redis_is_down(redis_down, client, ask, db, settings):
+    settings.RESET_RATE_PER_ADDRESS = "2/h"
+    statuses = [ask(id_number=number).status_code
+                for number in (UNREGISTERED_ID, DEMO_CANDIDATE["id_number"], "220122199003150035")]
+    assert statuses == [302, 302, 429]
+    assert ask(REMOTE_ADDR="10.0.0.9").status_code == 302  # another address is not held back
+    # Step 2 (guessing codes) is limited per address as well.
+    responses = [confirm(client, "123456") for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert "操作过于频繁，请稍后再试。" in responses[2].content.decode()

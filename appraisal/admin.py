@@ -313,8 +313,8 @@ class MessageAdmin(PersonRowsAdmin):
     search_fields = ["title", "event", "recipient__full_name"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-    fields = ["recipient_label", "kind", "event", "title", "body", "link", "created_at", "read_at", "delivered_at",
-              "channels"]
+    fields = ["recipient_label", "kind", "event", "title", "body", "link", "created_at", "read_at", "sms_sent_at",
+              "email_sent_at", "delivered_at", "channels"]
     readonly_fields = fields
 
     @admin.display(description=_("收件人"), ordering="recipient__full_name")

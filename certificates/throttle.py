@@ -15,7 +15,6 @@ everyone or letting everyone through: verification keeps working, still limited 
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import time
 
 from django.conf import settings
@@ -24,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_ratelimit.core import _split_rate
 from redis.exceptions import RedisError
+
+from appraisal.ratelimits import client_address  # the address as every limit counts it
 
 CACHE_RETRY = 30  # seconds without asking Redis again after it failed
 _redis_down_until = 0.0
@@ -53,18 +54,6 @@ _scripts = {}
 
 def _rate(name: str) -> str:
     return getattr(settings, name)
-
-
-def client_address(request) -> str:
-    raw = request.META.get(getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR", "")
-    raw = raw.split(",")[0].strip()  # a proxy's X-Forwarded-For: the client is the first
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return "unknown"
-    if address.version == 6:  # one household or phone holds a whole /64
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 @dataclasses.dataclass(frozen=True)

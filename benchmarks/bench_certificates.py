@@ -4,15 +4,17 @@
    published, all subjects passed) beside a plain bulk_create of the same N Certificate rows
    (goal: within 3x), and the service's number of queries at N/10 and at N (goal: it grows with the
    number of batches, not of rows);
-2. printing: documents.render_certificates for P certificates as ONE PDF, with a photo each (read
-   from storage, as the print job does) and the QR code (goal: at least 20 pages a second).
+2. printing: documents.render_certificates for P certificates as ONE PDF, each with its own photo
+   (a 31 KB JPEG read from storage, as the print job does) and its QR code (goal: at least 20 pages
+   a second), in wall and CPU time of this process.
 
-    .venv/bin/python benchmarks/bench_certificates.py [--issue 10000] [--runs 3] [--print 1000]
+    .venv/bin/python benchmarks/bench_certificates.py [--issue 10000] [--runs 3] [--print 1000] [--profile]
 
 Runs in a throw-away test database (`test_<name>` on PostgreSQL when DATABASE_URL points there; the
 issue's figure is for PostgreSQL) with MEDIA_ROOT in a temporary directory. Every measured issuing
-run is rolled back, so each starts from the same state. `--print 0` skips printing. Exit status 0
-whatever the outcome: it reports, it does not gate.
+run is rolled back, so each starts from the same state. `--print 0` skips printing; `--print` may
+not exceed `--issue` (the whole session is issued). `--profile` adds a cProfile of one issuing run
+and of 200 certificates printed. Exit status 0 whatever the outcome: it reports, it does not gate.
 """
 
 from __future__ import annotations
@@ -52,16 +54,20 @@ ROOM_CAPACITY = 1000
 PUBLISHED_ON = datetime.date(2017, 7, 3)
 
 
-def photo_bytes() -> bytes:
+def photo_bytes(n: int = 0) -> bytes:
+    """A 330×480 JPEG of about 31 KB (noise keeps it near an ID photo's size), different for each n."""
     from PIL import Image
 
+    base = Image.new("RGB", (330, 480), (200, 215, 235 - n % 40))
     buffer = io.BytesIO()
-    Image.new("RGB", (330, 480), (200, 215, 235)).save(buffer, format="JPEG", quality=85)
+    Image.blend(base, Image.effect_noise((330, 480), 24).convert("RGB"), 0.25).save(buffer, format="JPEG",
+                                                                                     quality=85)
     return buffer.getvalue()
 
 
-def prepare(count: int):
-    """A published 农安 session of `count` qualified candidates, each with a photo on file."""
+def prepare(count: int, distinct_photos: int = 0):
+    """A published 农安 session of `count` qualified candidates, each with a photo on file: its own
+    for the first `distinct_photos` (those printed), one shared file for the rest (issuing reads none)."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -102,14 +108,18 @@ def prepare(count: int):
         Score(application=a, session=session, subject=subject, value=80, passed=True,
               pass_valid_until=day + datetime.timedelta(days=365), entered_by=staff)
         for a in applications for subject in (Subject.THEORY, Subject.SKILL)], batch_size=2000)
-    photo = photo_bytes()
-    stored = default_storage.save("bench/photo.jpg", ContentFile(photo))
     import hashlib
 
-    Material.objects.bulk_create([
-        Material(application=a, kind=MaterialKind.PHOTO, file=stored, content_type="image/jpeg", size=len(photo),
-                 width=330, height=480, sha256=hashlib.sha256(photo).hexdigest(), uploaded_by=a.candidate)
-        for a in applications], batch_size=2000)
+    shared = photo_bytes()
+    shared_name = default_storage.save("bench/photo.jpg", ContentFile(shared))
+    materials = []
+    for n, a in enumerate(applications):
+        photo = photo_bytes(n) if n < distinct_photos else shared
+        name = default_storage.save(f"bench/photo-{n}.jpg", ContentFile(photo)) if n < distinct_photos else shared_name
+        materials.append(Material(application=a, kind=MaterialKind.PHOTO, file=name, content_type="image/jpeg",
+                                  size=len(photo), width=330, height=480, sha256=hashlib.sha256(photo).hexdigest(),
+                                  uploaded_by=a.candidate))
+    Material.objects.bulk_create(materials, batch_size=2000)
     return staff, session, applications
 
 
@@ -187,7 +197,7 @@ def bench_issue(staff, session, applications, runs: int, *, profiled: bool = Fal
             "floor_queries": len(floor_queries), "queries": queries}
 
 
-def bench_print(staff, session, pages: int) -> dict:
+def bench_print(staff, session, pages: int, *, profiled: bool = False) -> dict:
     """`pages` issued certificates laid out as one PDF, as the print job does (photos from storage)."""
     from pypdf import PdfReader
 
@@ -200,6 +210,8 @@ def bench_print(staff, session, pages: int) -> dict:
     certificates = list(Certificate.objects.filter(application_id__in=ids)
                         .select_related("occupation", "body", "application").order_by("number"))
     documents.render_certificates(certificates[:5])  # warm-up: fonts, stylesheets
+    if profiled:
+        profile(lambda: documents.render_certificates(certificates[:200]))
     wall, cpu = time.perf_counter(), time.process_time()
     content = documents.render_certificates(certificates)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -211,7 +223,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issue", type=int, default=10_000, help="applications to issue (default 10000)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of one issuing run")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one issuing run and of 200 certificates printed")
     parser.add_argument("--print", dest="pages", type=int, default=1000, help="certificates in the PDF (0: skip)")
     args = parser.parse_args()
 
@@ -221,7 +233,7 @@ def main():
     try:
         with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
             load_demo(years=(2017, timezone.localdate().year))
-            staff, session, applications = prepare(max(args.issue, args.pages))
+            staff, session, applications = prepare(max(args.issue, args.pages), distinct_photos=args.pages)
             issue = bench_issue(staff, session, applications[:args.issue], args.runs, profiled=args.profile)
             ratio = issue["service_s"] / issue["floor_s"]
             print(f"certificates benchmark — database: {connection.vendor}, load {os.getloadavg()[0]:.2f}")
@@ -234,7 +246,7 @@ def main():
             print("  queries of issue_certificates: " + ", ".join(
                 f"{n} rows -> {q}" for n, q in issue["queries"].items()))
             if args.pages:
-                printed = bench_print(staff, session, args.pages)
+                printed = bench_print(staff, session, args.pages, profiled=args.profile)
                 rate, cpu_rate = printed["pages"] / printed["wall_s"], printed["pages"] / printed["cpu_s"]
                 print(f"printing {printed['pages']} certificates as one PDF ({printed['bytes'] / 1e6:.1f} MB), "
                       f"photos and QR codes: {printed['wall_s']:.1f} s wall, {printed['cpu_s']:.1f} s CPU")

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from appraisal import jobs
 from appraisal.errors import add_service_errors, messages_of, report_outcome
 from appraisal.forms import posted_ids
 from appraisal.gates import CLERKS, role_required
@@ -59,6 +60,8 @@ def batch(request, pk):
     batch = get_object_or_404(selectors.print_batches_for(request.user), pk=pk)
     form = ConfirmBatchForm(request.POST or None)
     items = list(selectors.batch_items(batch))
+    if batch.job is not None:  # while it runs, the count its worker last reported (the row has 0)
+        batch.job.done, batch.job.total = jobs.progress_of(batch.job)
     if request.method == "POST" and form.is_valid():
         spoiled = {pk: request.POST.get(f"reason_{pk}", "") for pk in posted_ids(request.POST.getlist("spoiled"))}
         try:

@@ -37,13 +37,14 @@
     var url = box.getAttribute("data-job-status");
     var bar = box.querySelector("[data-job-progress]");
     var text = box.querySelector("[data-job-text]");
+    var unit = box.getAttribute("data-job-unit") || "行"; // what the job counts: rows unless the page says (张)
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
         .then(function (job) {
           if (job.finished) { window.location.reload(); return; }
           if (bar && job.total) { bar.max = job.total; bar.value = job.done; bar.textContent = job.percent + "%"; }
-          if (text) text.textContent = job.status_display + (job.total ? "：已处理 " + job.done + " / " + job.total + " 行" : "");
+          if (text) text.textContent = job.status_display + (job.total ? "：已处理 " + job.done + " / " + job.total + " " + unit : "");
           window.setTimeout(poll, 1000);
         })
         .catch(function () { window.setTimeout(poll, 3000); });

@@ -57,3 +57,25 @@ def issued(published_session, demo_user):
     result = services.issue_for_session(published_session, actor=demo_user("staff_nongan"))
     assert len(result.issued) == 3 and not result.refused
     return result.issued
+
+
+def read_qr(image) -> list[str]:
+    """The texts of the QR codes in a PIL image (a rendered page, or the code's own PNG of one pixel
+    a module, which is enlarged and given its quiet zone first so a reader finds it)."""
+    import zxingcpp
+    from PIL import Image, ImageOps
+
+    image = image.convert("L")
+    if image.width < 200:
+        image = ImageOps.expand(image.resize((image.width * 4, image.height * 4), Image.NEAREST), border=16, fill=255)
+    return [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def qr_of_data_uri(uri: str) -> list[str]:
+    import base64
+    import io
+
+    from PIL import Image
+
+    assert uri.startswith("data:image/png;base64,"), uri[:40]
+    return read_qr(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))

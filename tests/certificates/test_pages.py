@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from certificates.models import Certificate, State
+from tests.certificates.conftest import qr_of_data_uri
 
 
 @pytest.fixture
@@ -98,4 +99,29 @@ def test_qr_code_opens_verification_with_the_number(issued):
     from certificates import documents
 
     assert documents.verification_url(issued[0].number).endswith(f"/certificates/verify/?number={issued[0].number}")
-    assert documents.qr_data_uri(issued[0].number).startswith("data:image/svg+xml")
+    assert qr_of_data_uri(documents.qr_data_uri(issued[0].number)) == [issued[0].number]
+
+
+def test_cert2_batch_page_counts_certificates_while_laid_out(issued, logged_in_client, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    """While the batch's PDF is laid out, its page counts certificates (张), not rows, and tells the
+    polling script so (data-job-unit)."""
+    from certificates import documents
+
+    client, pages = logged_in_client("staff_changchun"), []
+    render = documents.render_certificates
+
+    def watched(certificates, *, progress=None):
+        def report(done, total):
+            progress(done, total)
+            if done == 1:
+                pages.append(client.get(batch_url).content.decode())
+        return render(certificates, progress=report)
+
+    monkeypatch.setattr(documents, "CHUNK", 1)
+    monkeypatch.setattr(documents, "render_certificates", watched)
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs when the request's work commits
+        batch_url = client.post(reverse("certificates:batch_create"), {"certificate": [c.pk for c in issued]})["Location"]
+    assert len(pages) == 1
+    assert "已处理 1 / 3 张" in pages[0] and 'data-job-unit="张"' in pages[0] and " 行" not in pages[0]
+    assert 'data-testid="job-file"' in client.get(batch_url).content.decode()

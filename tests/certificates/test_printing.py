@@ -1,15 +1,22 @@
 """CERT-2: the printing center's queue, batches as one PDF through a job, blanks confirmed or spoiled."""
 
+import hashlib
 import io
+import shutil
+import subprocess
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image
 from pypdf import PdfReader
 
 from appraisal.authority import printing_center
 from appraisal.models import BackgroundJob, PersonalDataAccess
-from certificates import selectors, services
-from certificates.models import BatchStatus, BlankUse, CertificateBlank, State
+from certificates import documents, selectors, services, signing
+from certificates.models import BatchStatus, BlankUse, Certificate, CertificateBlank, State
+from registration.models import Material, MaterialKind
+from tests.certificates.conftest import read_qr
 
 
 @pytest.fixture
@@ -124,3 +131,41 @@ def test_spoiled_after_printing_keeps_the_number(batch, issued, demo_user):
     assert set(CertificateBlank.objects.filter(serial="C0001").values_list("use", flat=True)) == {"printed", "destroyed"}
     with pytest.raises(PermissionDenied):
         services.record_spoiled(certificate=issued[1], actor=demo_user("staff_nongan"), reason="x")
+
+
+def _give_photo(application, colour) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (330, 480), colour).save(buffer, format="JPEG", quality=85)
+    content = buffer.getvalue()
+    material = Material(application=application, kind=MaterialKind.PHOTO, content_type="image/jpeg",
+                        size=len(content), width=330, height=480, sha256=hashlib.sha256(content).hexdigest(),
+                        uploaded_by=application.candidate)
+    material.file.save("photo.jpg", ContentFile(content), save=False)
+    material.save()
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_cert2_cert4_each_page_prints_its_photo_and_a_qr_code_that_reads_back(issued, tmp_path):
+    """The batch PDF (the print job's render): every page has its holder's photo, embedded as
+    uploaded (a JPEG passed through), and a QR code that a reader decodes to the verification link
+    with the signed statement (CERT-4), read off the page rendered at 150 dpi."""
+    colours = [(200, 60, 60), (60, 200, 60), (60, 60, 200)]
+    for certificate, colour in zip(issued, colours, strict=True):
+        _give_photo(certificate.application, colour)
+    certificates = list(Certificate.objects.filter(pk__in=[c.pk for c in issued])
+                        .select_related("occupation", "body", "application").order_by("number"))
+    pdf = tmp_path / "batch.pdf"
+    pdf.write_bytes(documents.render_certificates(certificates))
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in images.splitlines()[2:]]
+    # page, number, type, width, height, colour, components, bits per component, encoding
+    photos = [(int(r[0]), r[3], r[4], r[8]) for r in rows if r[8] == "jpeg"]
+    assert photos == [(page, "330", "480", "jpeg") for page in (1, 2, 3)]
+    codes = [(int(r[0]), r[3] == r[4], r[5], r[9]) for r in rows if r[8] != "jpeg"]
+    assert codes == [(page, True, "gray", "no") for page in (1, 2, 3)]  # the QR codes: square, never smoothed
+    for page, certificate in enumerate(certificates, start=1):
+        subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+                        str(pdf), str(tmp_path / "page")], check=True)
+        texts = read_qr(Image.open(tmp_path / "page.png"))
+        assert texts == [documents.qr_link(certificate)]
+        assert signing.check(texts[0].split("#c=")[1]).statement.number == certificate.number

@@ -132,7 +132,7 @@ def test_cert2_city_prints_a_batch_watching_its_progress(page, login, url, recen
     page.get_by_test_id("create-batch").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("证书打印批次")
-    expect(page.get_by_test_id("job-state")).to_contain_text("已处理 1 / 4")  # polled while the worker holds
+    expect(page.get_by_test_id("job-state")).to_contain_text("已处理 1 / 4 张")  # polled while the worker holds
     bar = page.locator("[data-job-progress]")
     expect(bar).to_have_attribute("max", "4")
     expect(bar).to_have_attribute("value", "1")

@@ -148,15 +148,17 @@ def test_cert4_verify_certificate_command(published, tmp_path, capsys, demo_user
 
 
 def _qr_image(tmp_path, text: str, name: str = "qr.png"):
-    """The QR code as a printed certificate carries it (segno, error correction M), saved as an image."""
+    """The QR code exactly as a certificate prints it (documents.qr_data_uri), enlarged six times with
+    the white border the page leaves around it, saved as an image."""
+    import base64
     import io
 
-    import segno
+    from PIL import Image, ImageOps
 
-    png = io.BytesIO()
-    segno.make(text, error="m").save(png, kind="png", scale=6, border=4)
+    printed = Image.open(io.BytesIO(base64.b64decode(documents.qr_data_uri(text).split(",", 1)[1])))
+    scaled = printed.resize((printed.width * 6, printed.height * 6), Image.NEAREST)
     path = tmp_path / name
-    path.write_bytes(png.getvalue())
+    ImageOps.expand(scaled, border=24, fill=255).save(path)
     return path
 
 

@@ -122,6 +122,8 @@ PRINTED_FIELDS = ("number", "holder_name", "holder_gender", "holder_id_number", 
 
 def electronic_pdf_name(certificate: Certificate, photo_sha256: str) -> str:
     printed = {name: getattr(certificate, name) for name in PRINTED_FIELDS}
-    printed.update(photo=photo_sha256, template=_template_version(), base=settings.PUBLIC_BASE_URL)
+    # The QR code's whole content (the link and the signed statement, deterministic for one key): a new
+    # signing key or a new statement format gives a new PDF, as a changed name does.
+    printed.update(photo=photo_sha256, template=_template_version(), qr=qr_link(certificate))
     digest = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"{PDF_DIR}/certificate-{certificate.pk}-{digest}.pdf"

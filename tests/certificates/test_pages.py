@@ -84,6 +84,13 @@ def test_candidate_sees_and_downloads_their_own(issued, logged_in_client, candid
     client.get(reverse("certificates:pdf", args=[issued[0].pk]))
     assert Certificate.objects.get(pk=issued[0].pk).pdf.name == stored  # rendered once, then served
     assert client.get(reverse("certificates:pdf", args=[issued[1].pk])).status_code == 404  # another's
+    # A new signing key changes the QR code's statement: the stored PDF is rendered again with it.
+    from certificates import signing
+
+    settings.CERTIFICATE_SIGNING_KEY_DIR = tmp_path / "keys"
+    signing.create_key("k20990101-new")
+    client.get(reverse("certificates:pdf", args=[issued[0].pk]))
+    assert Certificate.objects.get(pk=issued[0].pk).pdf.name != stored
 
 
 def test_revoke_page_is_the_provinces(issued, logged_in_client):

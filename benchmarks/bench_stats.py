@@ -10,15 +10,19 @@
    the four quarters of 2025, with one review decision each, two scores for 80 % of them (one
    published session per quarter) and a certificate for the qualified: bulk SQL (INSERT ... SELECT
    over generate_series, cloning the demo's rows so every NOT NULL column is valid), a few minutes.
-3. Measures, median of `--runs` after a warm-up:
-   - floor: ONE hand-written SQL statement computing the same four sources (applications, review
-     decisions, scores, certificates) grouped by center, level and occupation for 2025 Q4;
+3. Measures, median of `--runs` rounds after a warm-up, the cases alternating within a round:
+   - floor: ONE hand-written SQL statement over the same rows giving the same figures as
+     quarter_figures (every figure grouped by every breakdown's dimension, and the 8-quarter trend),
+     and the narrower floor of earlier runs (five figures by center, level and occupation);
    - `stats.selectors.quarter_totals(province, 2025, 4)` and `quarter_figures(province, 2025, 4)`:
-     seconds, ratio to the floor (goal: within 2x), and their number of queries, which must be the
-     same for the province, a city and a county (constant whatever the number of centers);
-   - the province's quarter workbook (`stats.exports.quarter_workbook`) with `--detail-rows`
-     detail rows: seconds and peak memory (tracemalloc, a separate run), beside a floor of the same
-     rows written by openpyxl's write-only mode with no styles.
+     seconds, ratio to the floor (goal: within 2x), whether every total and trend point equals the
+     floor's, and their number of queries, which must be the same for the province, a city and a
+     county (constant whatever the number of centers); JIT off for both unless `--jit on`;
+   - the province's quarter workbook on the job's path (detail rows streamed from the database
+     into `stats.exports.quarter_workbook`) at a tenth of `--detail-rows` and at all of them:
+     seconds, tracemalloc peak (a separate run) and peak RSS, beside a bare write-only sheet of the
+     same streamed rows. `--only quarter|workbook` measures one of them.
+   `--generate-only --keep` generates and stops; `--reuse` measures a kept database.
 4. Drops the database (unless `--keep`).
 
 It reports, it does not gate: exit status 0 whatever the ratios.

@@ -10,15 +10,19 @@
    the four quarters of 2025, with one review decision each, two scores for 80 % of them (one
    published session per quarter) and a certificate for the qualified: bulk SQL (INSERT ... SELECT
    over generate_series, cloning the demo's rows so every NOT NULL column is valid), a few minutes.
-3. Measures, median of `--runs` after a warm-up:
-   - floor: ONE hand-written SQL statement computing the same four sources (applications, review
-     decisions, scores, certificates) grouped by center, level and occupation for 2025 Q4;
+3. Measures, median of `--runs` rounds after a warm-up, the cases alternating within a round:
+   - floor: ONE hand-written SQL statement over the same rows giving the same figures as
+     quarter_figures (every figure grouped by every breakdown's dimension, and the 8-quarter trend),
+     and the narrower floor of earlier runs (five figures by center, level and occupation);
    - `stats.selectors.quarter_totals(province, 2025, 4)` and `quarter_figures(province, 2025, 4)`:
-     seconds, ratio to the floor (goal: within 2x), and their number of queries, which must be the
-     same for the province, a city and a county (constant whatever the number of centers);
-   - the province's quarter workbook (`stats.exports.quarter_workbook`) with `--detail-rows`
-     detail rows: seconds and peak memory (tracemalloc, a separate run), beside a floor of the same
-     rows written by openpyxl's write-only mode with no styles.
+     seconds, ratio to the floor (goal: within 2x), whether every total and trend point equals the
+     floor's, and their number of queries, which must be the same for the province, a city and a
+     county (constant whatever the number of centers); JIT off for both unless `--jit on`;
+   - the province's quarter workbook on the job's path (detail rows streamed from the database
+     into `stats.exports.quarter_workbook`) at a tenth of `--detail-rows` and at all of them:
+     seconds, tracemalloc peak (a separate run) and peak RSS, beside a bare write-only sheet of the
+     same streamed rows. `--only quarter|workbook` measures one of them.
+   `--generate-only --keep` generates and stops; `--reuse` measures a kept database.
 4. Drops the database (unless `--keep`).
 
 It reports, it does not gate: exit status 0 whatever the ratios.
@@ -216,7 +220,9 @@ def generate(applications: int) -> dict:
 
 # --- Measuring -------------------------------------------------------------------------------------
 
-HAND_SQL = """
+# The floor of earlier runs (kept to compare with them): four sources grouped by center, level and
+# occupation, but only five of the fourteen figures, no kind of appraisal or candidate, no trend.
+NARROW_HAND_SQL = """
 WITH apps AS (
     SELECT center_id, level, occupation_id, count(*) FILTER (WHERE submitted_at >= %(since)s AND submitted_at < %(until)s) AS applied,
            sum(fee_due) FILTER (WHERE fee_paid AND fee_paid_at >= %(since)s AND fee_paid_at < %(until)s) AS fees_paid
@@ -243,15 +249,77 @@ UNION ALL SELECT 's', center_id, level, occupation_id, appraised, not_qualified 
 UNION ALL SELECT 'c', center_id, level, occupation_id, certified, 0 FROM certs
 """
 
-
-def _median(function, runs: int):
-    function()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+# The fair floor: ONE hand-written statement over the same rows giving the same figures as
+# quarter_figures: every figure of the four sources grouped by every dimension the breakdowns need
+# (center, level, occupation, unified appraisal or not, kind of candidate: the candidate and the
+# employer body joined, as any query must to know it), and the eight quarters of the trend.
+CANDIDATE_KIND_SQL = ("CASE WHEN u.school_id IS NOT NULL THEN 0 WHEN b.kind = 'affiliated_unit' THEN 1 "
+                      "WHEN u.employer_body_id IS NOT NULL THEN 2 ELSE 3 END")
+DIMS_SQL = f"a.center_id, a.level, a.occupation_id, a.unified_appraisal_id IS NOT NULL, {CANDIDATE_KIND_SQL}"
+CANDIDATE_JOIN_SQL = ("JOIN appraisal_user u ON u.id = a.candidate_id "
+                      "LEFT JOIN appraisal_center b ON b.id = u.employer_body_id")
+HAND_SQL = f"""
+WITH measured AS (
+    SELECT application_id FROM exams_disciplineincident WHERE measure IN ('disqualified', 'subject_void')),
+apps AS (
+    SELECT {DIMS_SQL},
+           count(*) FILTER (WHERE a.submitted_at >= %(since)s AND a.submitted_at < %(until)s) AS applied,
+           count(*) FILTER (WHERE a.submitted_at >= %(since)s AND a.submitted_at < %(until)s AND a.is_retake) AS retakes,
+           sum(a.fee_due) FILTER (WHERE a.submitted_at >= %(since)s AND a.submitted_at < %(until)s
+                                  AND a.status = 'approved') AS fees_due,
+           sum(a.fee_due) FILTER (WHERE a.fee_paid AND a.fee_paid_at >= %(since)s AND a.fee_paid_at < %(until)s) AS fees_paid
+    FROM registration_application a {CANDIDATE_JOIN_SQL}
+    WHERE (a.submitted_at >= %(since)s AND a.submitted_at < %(until)s)
+       OR (a.fee_paid AND a.fee_paid_at >= %(since)s AND a.fee_paid_at < %(until)s)
+    GROUP BY 1, 2, 3, 4, 5),
+reviews AS (
+    SELECT {DIMS_SQL},
+           count(DISTINCT t.application_id) FILTER (WHERE t.to_status = 'approved') AS approved,
+           count(DISTINCT t.application_id) FILTER (WHERE t.to_status = 'rejected') AS rejected,
+           count(DISTINCT t.application_id) FILTER (WHERE t.to_status = 'returned') AS returned
+    FROM registration_applicationtransition t JOIN registration_application a ON a.id = t.application_id
+         {CANDIDATE_JOIN_SQL}
+    WHERE t.at >= %(since)s AND t.at < %(until)s AND t.to_status IN ('approved', 'rejected', 'returned')
+    GROUP BY 1, 2, 3, 4, 5),
+scores AS (
+    SELECT {DIMS_SQL}, count(DISTINCT s.application_id) AS appraised,
+           count(DISTINCT s.application_id) FILTER (WHERE NOT s.passed OR s.application_id IN (SELECT * FROM measured))
+               AS not_qualified
+    FROM exams_score s JOIN exams_examsession e ON e.id = s.session_id
+         JOIN registration_application a ON a.id = s.application_id {CANDIDATE_JOIN_SQL}
+    WHERE e.status = 'published' AND e.day >= %(start)s AND e.day < %(end)s
+    GROUP BY 1, 2, 3, 4, 5),
+certs AS (
+    SELECT {DIMS_SQL},
+           count(*) FILTER (WHERE c.issued_on >= %(start)s AND c.issued_on < %(end)s) AS certified,
+           count(*) FILTER (WHERE c.delivered_on >= %(start)s AND c.delivered_on < %(end)s) AS delivered,
+           count(*) FILTER (WHERE c.delivered_on >= %(start)s AND c.delivered_on < %(end)s
+                            AND c.delivered_on <= c.due_on) AS delivered_on_time,
+           count(*) FILTER (WHERE c.revoked_on >= %(start)s AND c.revoked_on < %(end)s) AS revoked
+    FROM certificates_certificate c JOIN registration_application a ON a.id = c.application_id {CANDIDATE_JOIN_SQL}
+    WHERE (c.issued_on >= %(start)s AND c.issued_on < %(end)s) OR (c.delivered_on >= %(start)s AND c.delivered_on < %(end)s)
+       OR (c.revoked_on >= %(start)s AND c.revoked_on < %(end)s)
+    GROUP BY 1, 2, 3, 4, 5),
+trend AS (
+    SELECT date_trunc('quarter', e.day)::date AS first_day, count(DISTINCT s.application_id) AS appraised,
+           count(DISTINCT s.application_id) FILTER (WHERE NOT s.passed OR s.application_id IN (SELECT * FROM measured))
+               AS not_qualified
+    FROM exams_score s JOIN exams_examsession e ON e.id = s.session_id
+    WHERE e.status = 'published' AND e.day >= %(trend_start)s AND e.day < %(end)s
+    GROUP BY 1)
+SELECT 'applied' AS figure, sum(applied) FROM apps UNION ALL SELECT 'retakes', sum(retakes) FROM apps
+UNION ALL SELECT 'fees_due', sum(fees_due) FROM apps UNION ALL SELECT 'fees_paid', sum(fees_paid) FROM apps
+UNION ALL SELECT 'approved', sum(approved) FROM reviews UNION ALL SELECT 'rejected', sum(rejected) FROM reviews
+UNION ALL SELECT 'returned', sum(returned) FROM reviews
+UNION ALL SELECT 'appraised', sum(appraised) FROM scores
+UNION ALL SELECT 'qualified', sum(appraised) - sum(not_qualified) FROM scores
+UNION ALL SELECT 'certified', sum(certified) FROM certs UNION ALL SELECT 'delivered', sum(delivered) FROM certs
+UNION ALL SELECT 'delivered_on_time', sum(delivered_on_time) FROM certs UNION ALL SELECT 'revoked', sum(revoked) FROM certs
+UNION ALL SELECT 'groups', (SELECT count(*) FROM apps) + (SELECT count(*) FROM reviews) + (SELECT count(*) FROM scores)
+                           + (SELECT count(*) FROM certs)
+UNION ALL SELECT 'trend appraised ' || first_day, appraised FROM trend
+UNION ALL SELECT 'trend qualified ' || first_day, appraised - not_qualified FROM trend
+"""
 
 
 def _queries(function) -> int:
@@ -263,11 +331,50 @@ def _queries(function) -> int:
     return len(captured)
 
 
-def measure_quarter(runs: int) -> dict:
+def _interleaved(cases: dict, runs: int) -> tuple[dict, dict]:
+    """Median seconds of each case and its last result; the cases alternate within each round (after
+    one warm-up round), so a machine busy with other work slows them alike."""
+    times = {name: [] for name in cases}
+    results = {name: function() for name, function in cases.items()}
+    for _ in range(runs):
+        for name, function in cases.items():
+            started = time.perf_counter()
+            results[name] = function()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}, results
+
+
+def _hand_params() -> dict:
     import datetime
 
-    from django.db import connection
     from django.utils import timezone
+
+    from stats import selectors
+
+    start, end = selectors.quarter_bounds(YEAR, QUARTER)
+    trend_start = selectors.quarter_bounds(*selectors.last_quarters(YEAR, QUARTER, 8)[0])[0]
+    return {"start": start, "end": end, "trend_start": trend_start,
+            "since": timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
+            "until": timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))}
+
+
+def _hand_matches(rows, figures: dict) -> dict:
+    """Which figures of quarter_figures differ from the hand-written SQL's (empty: all the same)."""
+    hand = dict(rows)
+    differing = {}
+    for key, value in figures["totals"].items():
+        if key in hand and (hand[key] or 0) != value:
+            differing[key] = [str(hand[key]), str(value)]  # [hand-written SQL, quarter_figures]
+    for point in figures["trend"]:
+        day = f"{point['year']}-{3 * point['quarter'] - 2:02d}-01"
+        for key in ("appraised", "qualified"):
+            if hand.get(f"trend {key} {day}", 0) != point[key]:
+                differing[f"trend {key} {day}"] = [str(hand.get(f"trend {key} {day}", 0)), str(point[key])]
+    return differing
+
+
+def measure_quarter(runs: int, jit: str) -> dict:
+    from django.db import connection
 
     from appraisal.models import Center, CenterKind
     from stats import selectors
@@ -275,39 +382,49 @@ def measure_quarter(runs: int) -> dict:
     province = Center.objects.get(kind=CenterKind.PROVINCE)
     city = Center.objects.filter(kind=CenterKind.CITY).first()
     county = Center.objects.filter(kind=CenterKind.COUNTY).first()
-    start, end = selectors.quarter_bounds(YEAR, QUARTER)
-    params = {"start": start, "end": end,
-              "since": timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
-              "until": timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))}
+    params = _hand_params()
+    # PostgreSQL's JIT compiles each statement above jit_above_cost before running it: on this
+    # shared 2-core machine that took seconds for the one big floor statement (and ~0.3 s for each
+    # of the selectors' queries), varying with the load more than the work did. Both sides run
+    # with the same setting; off by default, so the ratio compares the queries' work.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET jit = {'on' if jit == 'on' else 'off'}")
 
-    def hand():
-        with connection.cursor() as cursor:
-            cursor.execute(HAND_SQL, params)
-            return cursor.fetchall()
+    def sql(statement):
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                return cursor.fetchall()
+        return run
 
-    floor, rows = _median(hand, runs)
-    totals_time, totals = _median(lambda: selectors.quarter_totals(province, YEAR, QUARTER), runs)
-    figures_time, figures = _median(lambda: selectors.quarter_figures(province, YEAR, QUARTER), runs)
-    hand_applied = sum(r[4] for r in rows if r[0] == "a")
-    hand_appraised = sum(r[4] for r in rows if r[0] == "s")
+    medians, results = _interleaved({
+        "floor": sql(HAND_SQL), "narrow_floor": sql(NARROW_HAND_SQL),
+        "totals": lambda: selectors.quarter_totals(province, YEAR, QUARTER),
+        "figures": lambda: selectors.quarter_figures(province, YEAR, QUARTER),
+    }, runs)
+    floor, narrow, figures = medians["floor"], medians["narrow_floor"], results["figures"]
     queries = {name: {"totals": _queries(lambda c=c: selectors.quarter_totals(c, YEAR, QUARTER)),
                       "figures": _queries(lambda c=c: selectors.quarter_figures(c, YEAR, QUARTER))}
                for name, c in (("province", province), ("city", city), ("county", county))}
+    differing = _hand_matches(results["floor"], figures)
     result = {
-        "floor_hand_sql_s": round(floor, 3), "floor_groups": len(rows),
-        "quarter_totals_s": round(totals_time, 3), "quarter_totals_ratio": round(totals_time / floor, 2),
-        "quarter_figures_s": round(figures_time, 3), "quarter_figures_ratio": round(figures_time / floor, 2),
-        "queries": queries, "goal_ratio": GOAL_RATIO,
-        "same_figures_as_hand_sql": totals["applied"] == hand_applied and totals["appraised"] == hand_appraised,
-        "province_totals": {k: (str(v) if v is not None else None) for k, v in totals.items()},
+        "floor_hand_sql_s": round(floor, 3), "floor_groups": int(dict(results["floor"])["groups"]),
+        "narrow_floor_s": round(narrow, 3),
+        "quarter_totals_s": round(medians["totals"], 3), "quarter_totals_ratio": round(medians["totals"] / floor, 2),
+        "quarter_figures_s": round(medians["figures"], 3),
+        "quarter_figures_ratio": round(medians["figures"] / floor, 2),
+        "quarter_figures_ratio_to_narrow_floor": round(medians["figures"] / narrow, 2),
+        "queries": queries, "goal_ratio": GOAL_RATIO, "jit": jit,
+        "same_figures_as_hand_sql": not differing, "differing": differing,
+        "province_totals": {k: (str(v) if v is not None else None) for k, v in figures["totals"].items()},
         "breakdown_sizes": {k: len(v) for k, v in figures["breakdowns"].items()},
     }
     _log(f"quarter: {json.dumps(result, ensure_ascii=False)}")
     return result
 
 
-def explain(limit_lines: int = 60) -> str:
-    """EXPLAIN ANALYZE of quarter_totals' queries, for the report when the goal is missed."""
+def explain(limit_lines: int = 80) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of quarter_figures' queries and of the hand-written floor."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -316,16 +433,32 @@ def explain(limit_lines: int = 60) -> str:
 
     province = Center.objects.get(kind=CenterKind.PROVINCE)
     with CaptureQueriesContext(connection) as captured:
-        selectors.quarter_totals(province, YEAR, QUARTER)
+        selectors.quarter_figures(province, YEAR, QUARTER)
+    statements = [(query["sql"], None) for query in captured.captured_queries] + [(HAND_SQL, _hand_params())]
     plans = []
     with connection.cursor() as cursor:
-        for query in captured.captured_queries:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-            plans.append(query["sql"][:300] + "\n" + "\n".join(r[0] for r in cursor.fetchall()[:limit_lines]))
+        for statement, params in statements:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+            lines = [r[0] for r in cursor.fetchall()]
+            plans.append(("floor (hand SQL)" if params else statement[:300]) + "\n"
+                         + "\n".join(lines if len(lines) <= limit_lines else lines[:limit_lines] + lines[-1:]))
     return "\n\n".join(plans)
 
 
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
 def measure_workbook(detail_rows: int, runs: int) -> dict:
+    """The background job's path (stats/jobs.py): the detail rows streamed from the database
+    (`exports.detail_rows`, a server-side cursor) into the write-only workbook. At a tenth of the
+    rows and at all of them: seconds, the Python heap's peak (tracemalloc, a separate run) and the
+    process's peak RSS after each size (it only grows, so a flat figure means streaming). Floor:
+    the same streamed rows into a bare write-only sheet (no styles, no summary sheets)."""
+    import io
+
     from openpyxl import Workbook
 
     from appraisal.models import Center, CenterKind
@@ -333,39 +466,39 @@ def measure_workbook(detail_rows: int, runs: int) -> dict:
 
     province = Center.objects.get(kind=CenterKind.PROVINCE)
     figures = selectors.quarter_figures(province, YEAR, QUARTER)
-    rows = list(exports.detail_rows(province, YEAR, QUARTER, limit=detail_rows))
-    _log(f"{len(rows):,} detail rows read")
 
-    def floor():
-        import io
+    def job(count):
+        return exports.quarter_workbook(figures, details=exports.detail_rows(province, YEAR, QUARTER, limit=count),
+                                        detail_count=count)
 
+    def floor(count):
         book = Workbook(write_only=True)
         sheet = book.create_sheet("明细")
-        for row in rows:
+        for row in exports.detail_rows(province, YEAR, QUARTER, limit=count):
             sheet.append(row)
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
 
-    def workbook():
-        return exports.quarter_workbook(figures, details=iter(rows), detail_count=len(rows))
-
-    floor_time, _ = _median(floor, runs)
-    book_time, content = _median(workbook, runs)
-    tracemalloc.start()
-    workbook()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    tracemalloc.start()
-    floor()
-    _, floor_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    result = {"detail_rows": len(rows), "floor_plain_write_only_s": round(floor_time, 2),
-              "workbook_s": round(book_time, 2), "ratio": round(book_time / floor_time, 2),
-              "peak_mb": round(peak / 2**20, 1), "floor_peak_mb": round(floor_peak / 2**20, 1),
-              "rows_in_memory_mb_note": "the rows list itself is held by the benchmark, outside both peaks",
-              "xlsx_mb": round(len(content) / 2**20, 1)}
-    _log(f"workbook: {json.dumps(result, ensure_ascii=False)}")
+    result = {"rss_before_mb": round(_peak_rss_mb(), 1), "sizes": []}
+    for count in (max(detail_rows // 10, 1), detail_rows):
+        cases = {"job": lambda c=count: job(c)}
+        if count == detail_rows:
+            cases["floor"] = lambda c=count: floor(c)
+        medians, results = _interleaved(cases, runs)
+        rss = _peak_rss_mb()
+        tracemalloc.start()
+        job(count)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        size = {"detail_rows": count, "workbook_s": round(medians["job"], 2),
+                "tracemalloc_peak_mb": round(peak / 2**20, 1), "peak_rss_mb": round(rss, 1),
+                "xlsx_mb": round(len(results["job"]) / 2**20, 1)}
+        if "floor" in medians:
+            size.update(floor_plain_write_only_s=round(medians["floor"], 2),
+                        ratio=round(medians["job"] / medians["floor"], 2))
+        result["sizes"].append(size)
+        _log(f"workbook: {json.dumps(size, ensure_ascii=False)}")
     return result
 
 
@@ -378,7 +511,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it next time with --reuse)")
     parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep run")
     parser.add_argument("--template", help="copy this database (migrated, demo loaded) instead of migrating a new one")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of quarter_totals' queries")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="generate the database and stop (use with --keep; measure later with --reuse)")
+    parser.add_argument("--jit", choices=("on", "off"), default="off",
+                        help="PostgreSQL's JIT for the quarter's queries and the floor alike (default off)")
+    parser.add_argument("--only", choices=("quarter", "workbook"), help="measure only the quarter or the workbook")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of quarter_figures' queries and the floor")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not 1_000 <= args.applications <= 2_000_000:
@@ -405,11 +543,15 @@ def main() -> None:
             if not args.template:
                 call_command("load_demo", quiet=True)
             report["generated"] = generate(args.applications)
-        report["quarter"] = measure_quarter(args.runs)
-        if args.explain or report["quarter"]["quarter_totals_ratio"] > GOAL_RATIO:
-            report["explain"] = explain()
-            print(report["explain"])
-        report["workbook"] = measure_workbook(args.detail_rows, args.runs)
+        if args.generate_only:
+            return
+        if args.only in (None, "quarter"):
+            report["quarter"] = measure_quarter(args.runs, args.jit)
+            if args.explain or report["quarter"]["quarter_figures_ratio"] > GOAL_RATIO:
+                report["explain"] = explain()
+                print(report["explain"])
+        if args.only in (None, "workbook"):
+            report["workbook"] = measure_workbook(args.detail_rows, args.runs)
     finally:
         from django.db import connections
 

@@ -205,13 +205,25 @@ def detail_rows(center, year: int, quarter: int, *, limit: int | None = None):
     rows stay one per application."""
     import datetime
 
-    from django.db.models import Case, CharField, Exists, F, OuterRef, Subquery, Value, When
+    from django.db.models import (
+        BooleanField,
+        Case,
+        CharField,
+        Exists,
+        ExpressionWrapper,
+        F,
+        OuterRef,
+        Q,
+        Subquery,
+        Value,
+        When,
+    )
     from django.utils import timezone
 
     from appraisal import authority
     from appraisal.models import Level
     from certificates.models import Certificate, State
-    from exams.models import Score, SessionStatus
+    from exams.models import DisciplineIncident, IncidentMeasure, Score, SessionStatus
     from registration.models import Application, Status
     from stats.definitions import APPRAISAL_KINDS, CANDIDATE_KINDS
     from stats.selectors import quarter_bounds
@@ -219,12 +231,18 @@ def detail_rows(center, year: int, quarter: int, *, limit: int | None = None):
     start, end = quarter_bounds(year, quarter)
     since, until = (timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) for day in (start, end))
     scores = Score.objects.filter(application=OuterRef("pk"), session__status=SessionStatus.PUBLISHED)
+    measured = DisciplineIncident.objects.filter(
+        application=OuterRef("pk"), measure__in=(IncidentMeasure.DISQUALIFIED, IncidentMeasure.SUBJECT_VOID))
     certificate = Certificate.objects.filter(application=OuterRef("pk")).exclude(state=State.REVOKED).order_by("-pk")
     rows = (
         Application.objects.filter(authority.under_center(center), submitted_at__gte=since, submitted_at__lt=until)
         .order_by("pk")
         .annotate(
-            sat=Exists(scores), failed=Exists(scores.filter(passed=False)),
+            # Not qualified as the figures count it (selectors.figures._not_qualified): a failed
+            # score, or a subject made void or the candidate disqualified (EXAM-11).
+            sat=Exists(scores),
+            failed=ExpressionWrapper(Q(Exists(scores.filter(passed=False))) | Q(Exists(measured)),
+                                     output_field=BooleanField()),
             certificate_number=Subquery(certificate.values("number")[:1]),
             certificate_state=Subquery(certificate.values("state")[:1]),
             appraisal_kind=Case(When(unified_appraisal__isnull=True, then=Value("daily")),

@@ -127,3 +127,37 @@ def test_stat_1_queries_do_not_grow_with_the_number_of_centers(generated):
     rows = selectors.quarter_figures(chosen["province"], YEAR, QUARTER)["breakdowns"]["center"]
     siping = next(r for r in rows if r["key"] == chosen["siping"].pk)
     assert siping["figures"]["applied"] == selectors.quarter_totals(chosen["siping"], YEAR, QUARTER)["applied"]
+
+
+def test_stat_1_a_subject_made_void_before_any_score_is_not_qualified(generated):
+    """STAT-1/EXAM-11: no score may be entered for a subject made void, so a candidate whose theory
+    was voided and whose skill passed has one passed score and nothing else. Certificate
+    eligibility (`exams.services.outcomes_for`) calls that not qualified; so must the statistics:
+    appraised, not qualified, and not among the records behind 鉴定合格人数."""
+    from exams.models import DisciplineIncident, IncidentMeasure, Score, Subject
+    from registration.models import Application, Status
+
+    chosen, _expected = generated
+    before = selectors.quarter_totals(chosen["province"], YEAR, QUARTER)
+    trend_before = selectors.trend(chosen["province"], YEAR, QUARTER)[-1]
+    sat = Score.objects.filter(application__center=chosen["nongan"], subject=Subject.SKILL, passed=True).first()
+    other = Application.objects.filter(center=chosen["nongan"], status=Status.APPROVED).exclude(
+        scores__isnull=False).first() or Application.objects.filter(center=chosen["nongan"]).exclude(
+        scores__isnull=False).first()
+    other.status = Status.APPROVED
+    other.save(update_fields=["status"])
+    Score.objects.create(application=other, session=sat.session, subject=Subject.SKILL, value=sat.value,
+                         passed=True, entered_by=sat.entered_by)
+    DisciplineIncident.objects.create(session=sat.session, application=other, kind="copying",
+                                      measure=IncidentMeasure.SUBJECT_VOID, subject=Subject.THEORY,
+                                      description="抄袭", recorded_by=sat.entered_by)
+
+    after = selectors.quarter_totals(chosen["province"], YEAR, QUARTER)
+    assert after["appraised"] == before["appraised"] + 1
+    assert after["qualified"] == before["qualified"]
+    trend_after = selectors.trend(chosen["province"], YEAR, QUARTER)[-1]
+    assert (trend_after["appraised"], trend_after["qualified"]) == (trend_before["appraised"] + 1,
+                                                                     trend_before["qualified"])
+    _kind, qualified = selectors.records_behind(chosen["province"], YEAR, QUARTER, "qualified")
+    assert other.pk not in set(qualified.values_list("pk", flat=True))
+    assert qualified.count() == after["qualified"]

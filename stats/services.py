@@ -93,10 +93,14 @@ def set_deadline(*, actor, year, quarter, due_on: datetime.date) -> QuarterDeadl
 # --- The quarter of one center ------------------------------------------------------------------
 
 
-def _require_own_staff(actor, center: Center, doing: str) -> None:
+def writes_quarter_of(actor, center: Center) -> bool:
     """Only the compiling center's own staff write its quarter: not the province (which accepts or
-    returns), not a county, not another city."""
-    if not actor.is_authenticated or actor.role not in CLERKS or actor.center_id != center.pk:
+    returns), not a county, not another city, not an HR official (who reads)."""
+    return actor.is_authenticated and actor.role in CLERKS and actor.center_id == center.pk
+
+
+def _require_own_staff(actor, center: Center, doing: str) -> None:
+    if not writes_quarter_of(actor, center):
         raise PermissionDenied(_("只有%(center)s的工作人员可以%(doing)s。") % {"center": center.name, "doing": doing})
 
 

@@ -83,7 +83,7 @@ def quarter(request):
     figures = selectors.quarter_figures(center, year, quarter_)
     report = selectors.report_of(center, year, quarter_) if services.is_compiling(center) else None
     user = request.user
-    own = user.center_id == center.pk and user.role in selectors.READERS - {"hr_official"}
+    own = services.writes_quarter_of(user, center)
     versions = list(selectors.versions_of(report)) if report else []
     may_write = own and services.is_compiling(center) and (
         report is None or report.state in (QuarterState.DRAFT, QuarterState.RETURNED))

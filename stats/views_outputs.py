@@ -42,7 +42,7 @@ def report_text(center, year: int, quarter: int, figures: dict) -> str:
     if center.kind == CenterKind.PROVINCE:
         province = figures
     else:
-        province = selectors.quarter_figures(Center.objects.get(kind=CenterKind.PROVINCE), year, quarter)
+        province = selectors.quarter_figures(selectors.province_center(), year, quarter)
     return analysis.draft(figures, previous=figures_of(*analysis.previous_quarter(year, quarter)),
                           year_ago=figures_of(year - 1, quarter), province=province)
 
@@ -79,9 +79,8 @@ def report_pdf(request, center, year, quarter):
     except ValidationError as exc:
         return _bad_quarter(request, exc)
     figures = selectors.quarter_figures(center, year, quarter)
-    saved = QuarterReport.objects.filter(center=center, year=year, quarter=quarter).values_list(
-        "report_text", flat=True).first()
-    text = saved or report_text(center, year, quarter, figures)
+    saved = selectors.report_of(center, year, quarter)
+    text = (saved.report_text if saved else "") or report_text(center, year, quarter, figures)
     return _pdf_response(stats_pdf.report_pdf(figures, text), stats_pdf.file_name(figures))
 
 

@@ -20,6 +20,7 @@ from stats.selectors.submissions import (  # noqa: F401, E402
     board,
     center_for,
     may_read,
+    province_center,
     report_for,
     report_of,
     reports_for,

@@ -49,6 +49,10 @@ def report_for(user, pk) -> QuarterReport:
     return reports_for(user).get(pk=pk)
 
 
+def province_center() -> Center:
+    return Center.objects.get(kind=CenterKind.PROVINCE)
+
+
 def report_of(center: Center, year: int, quarter: int) -> QuarterReport | None:
     return QuarterReport.objects.filter(center=center, year=year, quarter=quarter).first()
 

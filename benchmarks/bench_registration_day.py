@@ -46,7 +46,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
-PG = os.environ.get("BENCH_PG", "postgres://appraisal@127.0.0.1:5432")
+sys.path.insert(0, str(HERE))
+from common import postgres_server  # noqa: E402
+
+PG = postgres_server()
 DB_NAME = os.environ.get("BENCH_DB", "appraisal_bench")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 GUNICORN_WORKERS = 5

@@ -104,11 +104,13 @@ class _Contended(Exception):
 
 def _relay_after_commit(message: OutboxMessage) -> None:
     connection = transaction.get_connection()
-    for _sids, callback, _robust in connection.run_on_commit:
-        # A savepoint rolled back drops its callbacks (Django), so one found here is still to run;
-        # a message whose row was rolled back since makes the claim fall short: relay() then sends
-        # what exists.
-        if isinstance(callback, _RelayAfterCommit):
+    current = set(connection.savepoint_ids)
+    for sids, callback, _robust in connection.run_on_commit:
+        # Joined only at the same savepoint depth, in the same savepoint: that relay is still to run
+        # (a rolled-back savepoint drops its callbacks) and belongs to this block, which is what a
+        # test capturing a block's callbacks sees. A message whose row was rolled back since makes
+        # the claim fall short: relay() then sends what exists.
+        if isinstance(callback, _RelayAfterCommit) and sids == current:
             callback.messages.append(message)
             return
     transaction.on_commit(_RelayAfterCommit(message), robust=True)

@@ -132,6 +132,7 @@ def prepare(count: int, rebuild: bool) -> Path:
     lines.write_text("".join(f"{pk} {token} {by_user[str(user)]}\n" for pk, user, token in rows))
     if len(rows) < count:
         raise SystemExit(f"the template has {len(rows)} candidates, {count} asked: --rebuild")
+    store_material_files()
     # As after their login: each session read once through the configured engine, which puts it in
     # the cache when the engine is cache-backed (cached_db), as logging in would.
     engine = import_module(settings.SESSION_ENGINE)
@@ -139,6 +140,28 @@ def prepare(count: int, rebuild: bool) -> Path:
         engine.SessionStore(key).load()
     connections.close_all()
     return lines
+
+
+def store_material_files():
+    """The drafts' files in this run's media folder (the template's were in the folder of the run
+    that built it): a 330×480 JPEG for every photo, a small PDF for the rest, so the worker renders
+    each form with its photo, as in production."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from registration.models import Material, MaterialKind
+
+    storage = Material._meta.get_field("file").storage
+    photo = io.BytesIO()
+    Image.new("RGB", (330, 480), (200, 210, 220)).save(photo, "JPEG", quality=85)
+    photo_name = storage.save("materials/bench-photo.jpg", ContentFile(photo.getvalue()))
+    Material.objects.filter(kind=MaterialKind.PHOTO).update(file=photo_name, content_type="image/jpeg",
+                                                            size=len(photo.getvalue()))
+    for name in Material.objects.exclude(kind=MaterialKind.PHOTO).values_list("file", flat=True).distinct():
+        if not storage.exists(name):
+            storage.save(name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
 
 
 def build(count: int):

@@ -74,12 +74,10 @@ end
 
 
 def env_for_db():
-    env = day.server_env()
-    env["DJANGO_MEDIA_ROOT"] = str(MEDIA)
-    return env
+    return day.server_env()
 
 
-MEDIA = Path(tempfile.mkdtemp(prefix="bench-media-"))
+MEDIA = day.MEDIA
 
 
 def psql(sql):

@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 
 from celery import current_app
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from appraisal.models import OutboxMessage
@@ -33,14 +34,94 @@ def enqueue(task: str, *args, key: str = "") -> OutboxMessage | None:
     still pending under that key stands for this one too (None is returned)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox.enqueue() belongs inside the transaction of the change that needs it")
-    try:
-        # A savepoint: a message already pending under the key (the unique constraint) is no error.
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(task=task, args=list(args), key=key)
-    except IntegrityError:
+    message = OutboxMessage(task=task, args=list(args), key=key, created_at=timezone.now())
+    message.pk = _insert(message)
+    if message.pk is None:
         return None
-    transaction.on_commit(lambda: relay(only=[message.pk]), robust=True)
+    _relay_after_commit(message)
     return message
+
+
+def _insert(message: OutboxMessage) -> int | None:
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING: the id, or None when a message is already
+    pending under the key. Neither a savepoint nor a second statement: a registration day's submit
+    writes two of these. (The ORM's ignore_conflicts returns no ids.)"""
+    fields = [
+        OutboxMessage._meta.get_field(name)
+        for name in ("task", "args", "key", "created_at", "attempts", "last_error")
+    ]
+    connection = transaction.get_connection()
+    values = [field.get_db_prep_save(getattr(message, field.attname), connection) for field in fields]
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608 (names from the model)
+            f"ON CONFLICT DO NOTHING RETURNING {connection.ops.quote_name('id')}",
+            values,
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+class _RelayAfterCommit:
+    """The relay of the messages one transaction wrote, once after its commit. They are claimed by
+    one UPDATE (its row locks keep a concurrent relay away: relay() skips locked rows) and sent from
+    memory, so the request pays one statement, not a locked read and an update per message. One of
+    them sent meanwhile by another relay falls back to relay(); a broker error rolls the claim back
+    and is recorded for the next relay."""
+
+    def __init__(self, message: OutboxMessage):
+        self.messages = [message]
+
+    def __call__(self):
+        ids = [message.pk for message in self.messages]
+        published = []
+        try:
+            with transaction.atomic():
+                claimed = OutboxMessage.objects.filter(pk__in=ids, sent_at__isnull=True).update(
+                    sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
+                )
+                if claimed != len(ids):
+                    raise _Contended
+                for message in self.messages:
+                    _task(message.task).apply_async(args=message.args)
+                    published.append(message.pk)
+                _redact_sent(self.messages)
+        except _Contended:
+            relay(only=ids)
+        except Exception as exc:  # the broker's errors vary by transport; all mean "not now"
+            # The claim was rolled back: what went out before the failure is marked sent, the failed
+            # message keeps its error, the rest wait for the next relay (as relay() does).
+            if published:
+                OutboxMessage.objects.filter(pk__in=published).update(
+                    sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
+                )
+                _redact_sent(self.messages[:len(published)])
+            failed = self.messages[len(published)]
+            failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            OutboxMessage.objects.filter(pk=failed.pk).update(
+                attempts=F("attempts") + 1, last_error=failed.last_error
+            )
+            logger.warning("outbox: %s not sent, will retry: %s", failed, failed.last_error)
+
+
+class _Contended(Exception):
+    """Another relay sent one of the messages first."""
+
+
+def _relay_after_commit(message: OutboxMessage) -> None:
+    connection = transaction.get_connection()
+    current = set(connection.savepoint_ids)
+    for sids, callback, _robust in connection.run_on_commit:
+        # Joined only at the same savepoint depth, in the same savepoint: that relay is still to run
+        # (a rolled-back savepoint drops its callbacks) and belongs to this block, which is what a
+        # test capturing a block's callbacks sees. A message whose row was rolled back since makes
+        # the claim fall short: relay() then sends what exists.
+        if isinstance(callback, _RelayAfterCommit) and sids == current:
+            callback.messages.append(message)
+            return
+    transaction.on_commit(_RelayAfterCommit(message), robust=True)
 
 
 def _task(name: str):
@@ -62,32 +143,35 @@ def relay(*, only: list[int] | None = None, batch: int = RELAY_BATCH) -> int:
             pending = pending.filter(pk__in=only)
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True)  # two relays never send one message twice
+        sent_messages = []
         for message in pending[:batch]:
-            message.attempts += 1
             try:
                 task = _task(message.task)
                 task.apply_async(args=message.args)
             except Exception as exc:  # the broker's errors vary by transport; all mean "not now"
+                message.attempts += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 message.save(update_fields=["attempts", "last_error"])
                 logger.warning("outbox: %s not sent, will retry: %s", message, message.last_error)
                 break
-            message.sent_at = timezone.now()
-            message.last_error = ""
-            fields = ["attempts", "last_error", "sent_at"]
-            if _redact(message, getattr(task, "outbox_keep_args", None)):
-                fields.append("args")
-            message.save(update_fields=fields)
-            sent += 1
+            sent_messages.append(message)
+        if sent_messages:  # one UPDATE for the batch, in the transaction that holds their locks
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in sent_messages]).update(
+                sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
+            )
+            _redact_sent(sent_messages)
+        sent = len(sent_messages)
     return sent
 
 
-def _redact(message: OutboxMessage, keep: int | None) -> bool:
-    """Blank the arguments after the first `keep` of a relayed message (None: keep them all)."""
-    if keep is None or len(message.args) <= keep:
-        return False
-    message.args = [*message.args[:keep], *[""] * (len(message.args) - keep)]
-    return True
+def _redact_sent(messages) -> None:
+    """Blank the arguments after the first `outbox_keep_args` of each relayed message whose task
+    declares it (rare: the 忘记密码 code), one UPDATE each; the others keep their arguments."""
+    for message in messages:
+        keep = getattr(_task(message.task), "outbox_keep_args", None)
+        if keep is not None and len(message.args) > keep:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                args=[*message.args[:keep], *[""] * (len(message.args) - keep)])
 
 
 def purge_sent(*, older_than_days: int = 30) -> int:

@@ -1,10 +1,13 @@
-"""What several benchmarks share: timing a function, the PDF floor, demo ID numbers."""
+"""What several benchmarks share: timing a function, the PDF floor, demo ID numbers, the PostgreSQL
+server the server benchmarks make their scratch databases on."""
 
 from __future__ import annotations
 
 import datetime
+import os
 import statistics
 import time
+from urllib.parse import urlsplit
 
 from stdnum.cn import ric
 
@@ -33,3 +36,15 @@ def id_number(n: int) -> str:
     day = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 400)
     body = f"220122{day:%Y%m%d}{(n % 400) * 2 + 1:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def postgres_server() -> str:
+    """Where a benchmark makes its scratch database: BENCH_PG, else the server (and role) of
+    DATABASE_URL, else the project's role `appraisal` on 127.0.0.1 (docs/DEPLOY.md), as the tests use."""
+    if os.environ.get("BENCH_PG"):
+        return os.environ["BENCH_PG"].rstrip("/")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+    return "postgres://appraisal@127.0.0.1:5432"

@@ -149,7 +149,7 @@ class ApplicationUpdateSerializer(ApplicationCreateSerializer):
         return attrs
 
 
-class SubmitResultSerializer(serializers.ModelSerializer):
+class SubmitResultSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from appraisal.messaging import MessageKind, notify, notify_many
+from appraisal.messaging import MessageKind, notify
+from appraisal.messaging.services import notify_new_event
 from appraisal.models import Level, Role, User
 from registration.models import (
     Application,
@@ -43,14 +44,18 @@ def application_moved(application: Application, entry: ApplicationTransition, ac
     mine = reverse("registration:application_detail", args=[application.pk])
     to = entry.to_status
     if to == Status.SUBMITTED:
-        notify(application.candidate_id, kind=MessageKind.APPLICATION_SUBMITTED, event=event,
-               title=_("您的%(what)s申报已提交，等待审核") % {"what": what},
-               body=_("受理机构：%(center)s。审核结果会通过消息通知您。") % {"center": application.center.name},
-               link=mine)
-        notify_many(_queue_clerks(application, actor), kind=MessageKind.QUEUE_NEW_APPLICATION, event=event,
-                    title=_("新的待审核申报：%(name)s，%(what)s") % {"name": application.name, "what": what},
-                    body=_("请在报名审核中处理。"),
-                    link=reverse("registration:review_detail", args=[application.pk]))
+        # The candidate's message and the clerks' in one write: the event is this transaction's own.
+        queue = {"kind": MessageKind.QUEUE_NEW_APPLICATION,
+                 "title": _("新的待审核申报：%(name)s，%(what)s") % {"name": application.name, "what": what},
+                 "body": _("请在报名审核中处理。"),
+                 "link": reverse("registration:review_detail", args=[application.pk])}
+        notify_new_event(event=event, entries=[
+            {"recipient": application.candidate_id, "kind": MessageKind.APPLICATION_SUBMITTED,
+             "title": _("您的%(what)s申报已提交，等待审核") % {"what": what},
+             "body": _("受理机构：%(center)s。审核结果会通过消息通知您。") % {"center": application.center.name},
+             "link": mine},
+            *({"recipient": clerk, **queue} for clerk in _queue_clerks(application, actor)),
+        ])
     elif to == Status.RETURNED:
         notify(application.candidate_id, kind=MessageKind.APPLICATION_RETURNED, event=event,
                title=_("您的%(what)s申报被退回修改") % {"what": what},

@@ -225,9 +225,9 @@ def submit_application(application: Application, *, actor: User, today=None) -> 
     complete. Records the eligibility result and the fee due, then prints the form (Celery)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        # Only the appraisal is joined: a candidate's submit never needs the center (staff load it).
+        # The center is joined for the candidate's message (its name) and a clerk's scope check.
         rows = Application.objects.select_for_update(of=("self",)).select_related(
-            "occupation", "unified_appraisal", "scheduled_day", "retake_day"
+            "occupation", "center", "unified_appraisal", "scheduled_day", "retake_day"
         )
         if actor is not None and actor.role == Role.CANDIDATE:
             rows = rows.filter(candidate=actor)  # someone else's application does not exist for them

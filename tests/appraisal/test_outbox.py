@@ -91,3 +91,43 @@ def test_two_relays_at_once_send_each_message_once(on_postgres, transactional_db
     counts = at_once(outbox.relay)
     assert sum(counts) == 20
     assert sorted(RAN) == list(range(20))
+
+
+def test_a_transactions_messages_go_out_together_after_its_commit(transactional_db):
+    """Registration day: the messages one transaction wrote are inserted without savepoints, then
+    claimed by one UPDATE and sent from memory, not read back one relay at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        outbox.enqueue("tests.outbox_probe", 1)
+        outbox.enqueue("tests.outbox_probe", 2, key="form:2")
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert [s for s in statements if s not in ("BEGIN", "COMMIT")] == ["INSERT", "INSERT", "UPDATE"], (
+        statements
+    )
+    assert RAN == [1, 2]
+    assert list(OutboxMessage.objects.values_list("attempts", "last_error")) == [(1, ""), (1, "")]
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_broker_failure_midway_keeps_what_failed_and_marks_what_went(transactional_db, monkeypatch):
+    task = current_app.tasks["tests.outbox_probe"]
+    real = task.apply_async
+
+    def refuse_the_second(*args, **kwargs):
+        if kwargs.get("args") == [2]:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(task, "apply_async", refuse_the_second)
+    with transaction.atomic():
+        outbox.enqueue("tests.outbox_probe", 1)
+        outbox.enqueue("tests.outbox_probe", 2)
+        outbox.enqueue("tests.outbox_probe", 3)
+    first, second, third = OutboxMessage.objects.order_by("pk")
+    assert first.sent_at is not None and RAN == [1]
+    assert second.sent_at is None and second.attempts == 1 and "Connection refused" in second.last_error
+    assert third.sent_at is None and third.attempts == 0  # waits for the next relay, as relay() stops too
+    monkeypatch.undo()
+    assert outbox.relay() == 2 and RAN == [1, 2, 3]

@@ -23,7 +23,7 @@ from appraisal.models import ScheduledAppraisalDay, WorkdayOverride
 from appraisal.workdays import (
     CalendarUnknown,
     WorkdayCalendar,
-    _library_knows,
+    library_knows,
     overrides_cache_key,
     registration_deadline,
 )
@@ -49,7 +49,7 @@ class DayRange:
 def year_is_maintained(year: int) -> bool:
     """Whether the working days of `year` can be counted: the library knows it, or the province
     entered at least one day of it (the rule of workdays.WorkdayCalendar)."""
-    return _library_knows(year) or bool(WorkdayCalendar()._year_overrides(year))
+    return library_knows(year) or bool(WorkdayCalendar()._year_overrides(year))
 
 
 def plan_year(*, year: int, holidays: list[DayRange], working_days: list[DayRange]) -> dict[datetime.date, tuple[bool, str]]:

@@ -293,7 +293,7 @@ def calendar_keep(request):
         form = YearCalendarForm(initial={"year": year, "holidays": _lines(holidays), "working_days": _lines(working)})
     year = form.cleaned_data.get("year") if form.is_bound and hasattr(form, "cleaned_data") else form.initial["year"]
     if year:
-        context["library_knows"] = calendar_keeping._library_knows(year)
+        context["library_knows"] = calendar_keeping.library_knows(year)
         context["year"] = year
     return render(request, "appraisal/calendar_keep.html", {"form": form, **context})
 

@@ -34,7 +34,8 @@ class CalendarUnknown(ValidationError):
 
 
 @lru_cache(maxsize=64)
-def _library_knows(year: int) -> bool:
+def library_knows(year: int) -> bool:
+    """Does chinese-calendar hold this year's holidays? (CAL-4: if not, the province enters them.)"""
     try:
         chinese_calendar.is_workday(datetime.date(year, 6, 1))
     except NotImplementedError:
@@ -64,7 +65,7 @@ class WorkdayCalendar:
         overrides = self._year_overrides(day.year)
         if day in overrides:
             return overrides[day]
-        if _library_knows(day.year):
+        if library_knows(day.year):
             return chinese_calendar.is_workday(day)
         if overrides:
             return day.weekday() < 5

@@ -59,7 +59,7 @@ def timed(function):
 def main(sizes):
     from appraisal.demo import load_demo
     from appraisal.models import Occupation, ScheduledAppraisalDay, User, WorkdayOverride
-    from appraisal.workdays import _library_knows
+    from appraisal.workdays import library_knows
     from registration.services import imports as importing
 
     config = setup_databases(verbosity=0, interactive=False)
@@ -68,7 +68,7 @@ def main(sizes):
         staff = User.objects.select_related("center").get(username="staff_nongan")
         day_date = timezone.localdate() + datetime.timedelta(days=45)
         for year in {timezone.localdate().year, day_date.year}:
-            if not _library_knows(year):
+            if not library_knows(year):
                 WorkdayOverride.objects.get_or_create(day=datetime.date(year, 1, 1),
                                                       defaults={"is_working_day": False})
         day, _created = ScheduledAppraisalDay.objects.get_or_create(center=staff.center, day=day_date)

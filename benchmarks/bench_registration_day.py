@@ -183,7 +183,7 @@ def build(count: int):
 
     from appraisal.demo import load_demo
     from appraisal.models import Center, Occupation, Role, ScheduledAppraisalDay, User, WorkdayOverride
-    from appraisal.workdays import _library_knows
+    from appraisal.workdays import library_knows
     from registration import services
     from registration.models import Application, Material
 
@@ -192,7 +192,7 @@ def build(count: int):
     nongan = Center.objects.get(division_code="220122")
     day_date = timezone.localdate() + datetime.timedelta(days=45)
     for year in {timezone.localdate().year, day_date.year}:
-        if not _library_knows(year):
+        if not library_knows(year):
             WorkdayOverride.objects.get_or_create(day=datetime.date(year, 1, 1), defaults={"is_working_day": False})
     day, _ = ScheduledAppraisalDay.objects.get_or_create(center=nongan, day=day_date)
     occupation = Occupation.objects.get(name="汽车维修工")

@@ -258,7 +258,7 @@ def test_cal3_schedule_appraisal_day_refuses_bad_extension(centers, extension):
 
 def test_cal4_schedule_appraisal_day_refuses_unknown_year(centers):
     """CAL-4: a year neither chinese-calendar nor the overrides know is refused, nothing saved."""
-    assert not workdays._library_knows(2035)
+    assert not workdays.library_knows(2035)
     assert not WorkdayOverride.objects.filter(day__year=2035).exists()
     count = ScheduledAppraisalDay.objects.count()
     with pytest.raises(CalendarUnknown) as exc_info:

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from appraisal.demo import DEMO_CANDIDATE
 from appraisal.models import ScheduledAppraisalDay, WorkdayOverride
-from appraisal.workdays import _library_knows
+from appraisal.workdays import library_knows
 from registration import services
 from registration.models import MaterialKind
 
@@ -42,7 +42,7 @@ def good_file(kind):
 
 def ensure_calendar_known(year):
     """Years chinese-calendar does not know count as maintained once they have one override."""
-    if not _library_knows(year):
+    if not library_knows(year):
         WorkdayOverride.objects.get_or_create(
             day=datetime.date(year, 1, 1), defaults={"is_working_day": False, "name": "元旦（测试维护）"}
         )

@@ -3,7 +3,7 @@ and PostgreSQL, beside the throughput of a minimal Django JSON view (/healthz/) 
 
     .venv/bin/python benchmarks/bench_submit.py            # needs PostgreSQL, Redis and wrk (apt-get install wrk)
     BENCH_SECONDS=10 BENCH_DRAFTS=3000 BENCH_DB=... BENCH_REDIS_URL=redis://127.0.0.1:6379/N BENCH_PORT=... \
-        flock /work/notes/bench.lock .venv/bin/python benchmarks/bench_submit.py
+        .venv/bin/python benchmarks/bench_submit.py
 
 Each submit consumes one complete draft (its own candidate and API token), so the script prepares
 enough of them in a scratch database (dropped at the end). Celery is not eager here: the 申报表 PDF

@@ -34,13 +34,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from common import id_number  # noqa: E402
+from common import id_number, postgres_server  # noqa: E402
 
 NOOP_PATH = "/bench/noop/"  # benchmarks/verification_floor.py
 
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 DB_NAME = os.environ.get("BENCH_DB", "appraisal_bench_verify")
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG = postgres_server()  # BENCH_PG, else the server and role of DATABASE_URL, else appraisal@127.0.0.1
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 CONNECTIONS, THREADS = 50, 2
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))

@@ -1,6 +1,8 @@
-"""The restated floor of bench_verification.py: gunicorn serves the site with one more endpoint, an
-anonymous DRF view that parses the same JSON body and answers a constant, so that the cost of the
-framework every API request pays is measured beside /healthz/ (plain Django, one SELECT 1).
+"""The restated floors of bench_verification.py: gunicorn serves the site with two more endpoints,
+anonymous DRF views that parse the same JSON body: one answers a constant (the framework every API
+request pays), the other does the least any verification must (one counter incremented in Redis, one
+certificate looked up by its number through its index) and answers its state, so that what the
+stack itself costs is measured beside /healthz/ (plain Django, one SELECT 1).
 
     gunicorn --pythonpath benchmarks verification_floor:application
 """
@@ -9,6 +11,8 @@ from __future__ import annotations  # noqa: I001  (Django is set up by config.ws
 
 from config.wsgi import application  # noqa: F401
 from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
 from django.urls import path
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -27,6 +31,20 @@ class Noop(APIView):
         return Response({"status": "ok", "fields": len(request.data)})
 
 
+class Minimal(Noop):
+    """The least a verification does: a rate counter in Redis and an indexed read of the certificate."""
+
+    def post(self, request):
+        caches["ratelimit"].client.get_client(write=True).incr("bench:minimal")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state FROM certificates_certificate WHERE number = %s",
+                           [str(request.data.get("number", ""))])
+            row = cursor.fetchone()
+        return Response({"status": row[0] if row else "not_found"})
+
+
 NOOP_PATH = "/bench/noop/"
-urlpatterns = [path(NOOP_PATH.strip("/") + "/", Noop.as_view()), *site]
+MINIMAL_PATH = "/bench/minimal/"
+urlpatterns = [path(NOOP_PATH.strip("/") + "/", Noop.as_view()),
+               path(MINIMAL_PATH.strip("/") + "/", Minimal.as_view()), *site]
 settings.ROOT_URLCONF = __name__  # read at each request: set before gunicorn serves the first one

@@ -52,10 +52,16 @@ def can_write_hr_opinions(user) -> bool:
     return gates.has_role(user, gates.HR_OFFICIALS)
 
 
+def may_give_hr_opinion(user, application: Application) -> bool:
+    """Is the application approved and the user an HR official over it (paid or not)?"""
+    return application.status == Status.APPROVED and _is_hr_official_for(user, application)
+
+
 def can_record_hr_opinion(user, application: Application) -> bool:
     """May the user write the HR bureau's opinion on this application now? (For pages: whether to
-    show the form; record_hr_opinion() checks the same again on the locked row.)"""
-    return application.status == Status.APPROVED and _is_hr_official_for(user, application)
+    show the form; record_hr_opinion() checks the same again on the locked row.) Not while unpaid:
+    the page shows unpaid_reason() instead of a form whose saving would be refused."""
+    return may_give_hr_opinion(user, application) and unpaid_reason(application) is None
 
 
 @transaction.atomic

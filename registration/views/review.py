@@ -137,6 +137,8 @@ def _detail_context(request, application, **forms):
         "photo_form": PhotoForm(prefix="photo"),
         "editable": application.is_editable,
         "can_hr_opinion": opinions.can_record_hr_opinion(user, application),
+        "hr_opinion_waits_for": (opinions.unpaid_reason(application)
+                                 if opinions.may_give_hr_opinion(user, application) else None),
         "hr_opinion_form": HrOpinionForm(initial={"opinion": application.hr_opinion}, prefix="hr"),
     }
 

@@ -49,6 +49,10 @@ def test_fee1_batch_opinion_refuses_it_with_the_same_message(unpaid, hr):
 
 def test_fee1_review_page_and_api_refuse_it_in_chinese(unpaid, hr, client, api):
     client.force_login(hr)
+    # The page offers no form that would be refused: it says what the opinion waits for.
+    page = client.get(reverse("registration:review_detail", args=[unpaid.pk])).content.decode()
+    assert 'data-testid="hr-opinion-form"' not in page
+    assert f"{UNPAID}登记缴费后方可填写人社部门意见。" in page
     response = client.post(
         reverse("registration:hr_opinion", args=[unpaid.pk]), {"hr-opinion": OPINION}, follow=True
     )
@@ -63,5 +67,6 @@ def test_fee1_review_page_and_api_refuse_it_in_chinese(unpaid, hr, client, api):
 @pytest.mark.parametrize("fee", [{"fee_paid": True}, {"fee_due": 0}, {"fee_due": None}])
 def test_fee1_paid_or_nothing_to_pay_takes_the_opinion(unpaid, hr, fee):
     Application.objects.filter(pk=unpaid.pk).update(**fee)
+    assert opinions.can_record_hr_opinion(hr, Application.objects.get(pk=unpaid.pk))
     opinions.record_hr_opinion(Application.objects.get(pk=unpaid.pk), actor=hr, opinion=OPINION)
     assert Application.objects.get(pk=unpaid.pk).hr_opinion == OPINION

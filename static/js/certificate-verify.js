@@ -133,7 +133,8 @@
     if (revokedOn) {
       show(box, "revoked", "证书已吊销（" + day(revokedOn) + "）", facts, "签名真实，但该证书已被吊销，不再有效。" + listNote);
     } else {
-      show(box, "valid", "证书有效（签名核验通过）", facts, "证书内容与省鉴定中心的电子签名相符。" + listNote +
+      show(box, "valid", "证书有效（签名核验通过）", facts, "证书内容与省鉴定中心的电子签名相符，证书由本系统核发。" + listNote +
+        " 证书数据逐级上报、经省鉴定中心接收后，方可在线查验到；联网时可在“证书查验”页输入姓名在线查验。" +
         " 请核对持证人本人身份证件。");
     }
   }

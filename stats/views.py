@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appraisal import authority
@@ -23,7 +25,7 @@ from stats import selectors, services, views_outputs
 from stats.definitions import BREAKDOWNS, FIGURES, MONEY, RATE
 from stats.models import QuarterReport, QuarterState, QuarterVersion
 
-READERS_ONLY = "统计数据仅供鉴定机构和人社部门工作人员查看。"
+READERS_ONLY = gettext_lazy("统计数据仅供鉴定机构和人社部门工作人员查看。")
 PAGE_SIZE = 50
 
 
@@ -48,7 +50,7 @@ def _center(request, center_id) -> Center:
     try:
         return selectors.center_for(request.user, center_id)
     except Center.DoesNotExist:
-        raise Http404("鉴定机构不存在或您无权查看。") from None
+        raise Http404(_("鉴定机构不存在或您无权查看。")) from None
 
 
 def records_url(center, year, quarter, figure, breakdown=None, key=None) -> str:
@@ -119,7 +121,7 @@ def records(request):
     except ValidationError as exc:
         return _bad_quarter(request, exc)
     except selectors.UnknownFigure:
-        raise Http404("统计项不存在。") from None
+        raise Http404(_("统计项不存在。")) from None
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     figure = next(f for f in FIGURES if f.key == request.GET["figure"])
@@ -135,7 +137,7 @@ def _report(request, pk) -> QuarterReport:
     try:
         return selectors.report_for(request.user, pk)
     except QuarterReport.DoesNotExist:
-        raise Http404("季度统计不存在或您无权查看。") from None
+        raise Http404(_("季度统计不存在或您无权查看。")) from None
 
 
 def _back(report) -> str:
@@ -159,7 +161,7 @@ def save_text(request, pk):
         report = _report(request, pk)
     saved = report_outcome(request, lambda: services.save_text(actor=request.user, report=report,
                                                                text=request.POST.get("report_text", "")),
-                           "统计分析报告已保存。")
+                           _("统计分析报告已保存。"))
     # "Save and submit" submits only what was just saved: a refused save would freeze the previous text.
     if saved and request.POST.get("then") == "submit":
         return submit(request, report.pk)
@@ -172,8 +174,8 @@ def submit(request, pk):
     report = _report(request, pk)
     report_outcome(request, lambda: services.submit(actor=request.user, report=report,
                                                     reason=request.POST.get("reason", "")),
-                   lambda v: f"已报送第{v.number}版，等待省职业技能鉴定中心审核。"
-                   + ("" if v.on_time else f"（已超过报送期限 {v.due_on:%Y-%m-%d}）"))
+                   lambda v: _("已报送第%(n)d版，等待省职业技能鉴定中心审核。") % {"n": v.number}
+                   + ("" if v.on_time else _("（已超过报送期限 %(due)s）") % {"due": f"{v.due_on:%Y-%m-%d}"}))
     return redirect(_back(report))
 
 
@@ -184,7 +186,7 @@ def decide(request, pk):
     accept = request.POST.get("decision") == "accept"
     report_outcome(request, lambda: services.decide(actor=request.user, report=report, accept=accept,
                                                     comment=request.POST.get("comment", "")),
-                   "已接收。" if accept else "已退回，报送机构将看到退回意见。")
+                   _("已接收。") if accept else _("已退回，报送机构将看到退回意见。"))
     return redirect(_back(report))
 
 
@@ -192,7 +194,7 @@ def _version(report, number) -> QuarterVersion:
     try:
         return report.versions.select_related("submitted_by").get(number=number)
     except QuarterVersion.DoesNotExist:
-        raise Http404("该版本不存在。") from None
+        raise Http404(_("该版本不存在。")) from None
 
 
 @role_required(selectors.READERS, READERS_ONLY)
@@ -217,7 +219,7 @@ def diff(request, pk):
     try:
         old_number, new_number = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
     except ValueError:
-        raise Http404("该版本不存在。") from None
+        raise Http404(_("该版本不存在。")) from None
     changes = selectors.version_diff(_version(report, old_number), _version(report, new_number))
     kinds = {f.key: f.kind for f in FIGURES}
     for group in [changes["totals"]] + [row["changes"] for row in changes["breakdowns"]]:
@@ -232,7 +234,7 @@ def diff(request, pk):
 
 def _province_only(request):
     if not authority.is_province_staff(request.user):
-        raise PermissionDenied("季度统计报送情况仅限省职业技能鉴定中心查看。")
+        raise PermissionDenied(_("季度统计报送情况仅限省职业技能鉴定中心查看。"))
 
 
 @role_required(selectors.READERS, READERS_ONLY)
@@ -259,9 +261,9 @@ def deadline(request):
     try:
         due_on = datetime.date.fromisoformat(request.POST.get("due_on", ""))
     except ValueError:
-        messages.error(request, "报送期限日期格式不正确（应为YYYY-MM-DD）。")
+        messages.error(request, _("报送期限日期格式不正确（应为YYYY-MM-DD）。"))
     else:
         report_outcome(request, lambda: services.set_deadline(actor=request.user, year=year, quarter=quarter_,
                                                               due_on=due_on),
-                       f"报送期限已设为 {due_on:%Y-%m-%d}。")
+                       _("报送期限已设为 %(due)s。") % {"due": f"{due_on:%Y-%m-%d}"})
     return redirect(reverse("stats:board") + "?" + urlencode({"year": year or "", "quarter": quarter_ or ""}))

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appraisal.errors import messages_of
@@ -20,14 +22,14 @@ from stats import analysis, jobs, selectors
 from stats import pdf as stats_pdf
 from stats.models import QuarterReport
 
-READERS_ONLY = "统计数据仅供鉴定机构和人社部门工作人员查看。"
+READERS_ONLY = gettext_lazy("统计数据仅供鉴定机构和人社部门工作人员查看。")
 
 
 def _center(user, pk) -> Center:
     try:
         return selectors.center_for(user, pk)
     except Center.DoesNotExist:
-        raise Http404("鉴定机构不存在或您无权查看其统计数据。") from None
+        raise Http404(_("鉴定机构不存在或您无权查看其统计数据。")) from None
 
 
 def report_text(center, year: int, quarter: int, figures: dict) -> str:
@@ -90,9 +92,9 @@ def version_pdf(request, pk, number):
     try:
         report = selectors.report_for(request.user, pk)
     except QuarterReport.DoesNotExist:
-        raise Http404("季度统计不存在或您无权查看。") from None
+        raise Http404(_("季度统计不存在或您无权查看。")) from None
     frozen = report.versions.filter(number=number).first()
     if frozen is None:
-        raise Http404("该版本不存在。")
-    content = stats_pdf.report_pdf(frozen.figures, frozen.report_text, version=f"第{frozen.number}版")
-    return _pdf_response(content, stats_pdf.file_name(frozen.figures).replace(".pdf", f"_第{frozen.number}版.pdf"))
+        raise Http404(_("该版本不存在。"))
+    content = stats_pdf.report_pdf(frozen.figures, frozen.report_text, version=_("第%(n)d版") % {"n": frozen.number})
+    return _pdf_response(content, stats_pdf.file_name(frozen.figures).replace(".pdf", "_" + _("第%(n)d版") % {"n": frozen.number} + ".pdf"))

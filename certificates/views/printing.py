@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appraisal import jobs
@@ -17,7 +19,7 @@ from certificates import selectors, services
 from certificates.forms import ConfirmBatchForm, PrintQueueFilterForm
 from certificates.models import BatchStatus
 
-CLERKS_ONLY = "此页面仅供鉴定机构工作人员使用。"
+CLERKS_ONLY = gettext_lazy("此页面仅供鉴定机构工作人员使用。")
 QUEUE_PAGE_SIZE = 200
 
 
@@ -45,7 +47,7 @@ def batch_create(request):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, messages_of(exc) if isinstance(exc, ValidationError) else str(exc))
         return redirect("certificates:print_queue")
-    messages.success(request, f"已生成打印批次（{len(ids)} 张），正在排版，完成后可下载PDF。")
+    messages.success(request, _("已生成打印批次（%(n)d 张），正在排版，完成后可下载PDF。") % {"n": len(ids)})
     return redirect("certificates:batch", pk=batch.pk)
 
 
@@ -70,9 +72,9 @@ def batch(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            text = f"已确认：打印 {counts['printed']} 张"
+            text = _("已确认：打印 %(n)d 张") % {"n": counts["printed"]}
             if counts["spoiled"] or counts["skipped"]:
-                text += f"，作废 {counts['spoiled'] + counts['skipped']} 张（已回到打印队列或已撤销）"
+                text += _("，作废 %(n)d 张（已回到打印队列或已撤销）") % {"n": counts["spoiled"] + counts["skipped"]}
             messages.success(request, text + "。")
             return redirect("certificates:batch", pk=batch.pk)
     status = 400 if form.errors else 200
@@ -85,5 +87,5 @@ def batch(request, pk):
 def batch_cancel(request, pk):
     batch = get_object_or_404(selectors.print_batches_for(request.user), pk=pk)
     report_outcome(request, lambda: services.cancel_batch(batch=batch, actor=request.user),
-                   "批次已取消，证书回到打印队列。")
+                   _("批次已取消，证书回到打印队列。"))
     return redirect("certificates:batch", pk=batch.pk)

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appraisal import authority
@@ -17,7 +19,7 @@ from certificates import selectors, services
 from certificates.forms import ReasonForm
 from certificates.models import ReportState
 
-CLERKS_ONLY = "此页面仅供鉴定机构工作人员使用。"
+CLERKS_ONLY = gettext_lazy("此页面仅供鉴定机构工作人员使用。")
 SHOWN = 200
 
 
@@ -25,7 +27,7 @@ SHOWN = 200
 def board(request):
     center = request.user.center
     if center is None:
-        raise PermissionDenied("您不属于任何鉴定机构。")
+        raise PermissionDenied(_("您不属于任何鉴定机构。"))
     reports = selectors.reports_for(request.user)
     unreported = services.unreported(center)
     return render(request, "certificates/reports/board.html", {
@@ -51,7 +53,8 @@ def _run(request, action, success):
 def send(request):
     ids = posted_ids(request.POST.getlist("certificate"))
     report = _run(request, lambda: services.send_report(actor=request.user, certificate_ids=ids),
-                  lambda r: f"已上报 {len(ids)} 张证书（批次 {r.identifier}），等待{r.receiver.name}接收。")
+                  lambda r: _("已上报 %(n)d 张证书（批次 %(batch)s），等待%(receiver)s接收。") % {
+                      "n": len(ids), "batch": r.identifier, "receiver": r.receiver.name})
     return redirect("certificates:report", pk=report.pk) if report else redirect("certificates:reports")
 
 
@@ -60,7 +63,7 @@ def send(request):
 def send_corrections(request):
     ids = posted_ids(request.POST.getlist("correction"))
     report = _run(request, lambda: services.send_corrections(actor=request.user, correction_ids=ids),
-                  lambda r: f"已上报 {len(ids)} 项更正（批次 {r.identifier}）。")
+                  lambda r: _("已上报 %(n)d 项更正（批次 %(batch)s）。") % {"n": len(ids), "batch": r.identifier})
     return redirect("certificates:report", pk=report.pk) if report else redirect("certificates:reports")
 
 
@@ -79,11 +82,11 @@ def decide(request, pk):
     report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
     if request.POST.get("decision") == "accept":
         report_outcome(request, lambda: services.accept_report(report=report, actor=request.user),
-                       "已接收。" if report.receiver.parent_id is None else "已接收，数据将自动转报上一级。")
+                       _("已接收。") if report.receiver.parent_id is None else _("已接收，数据将自动转报上一级。"))
     else:
         report_outcome(request, lambda: services.return_report(report=report, actor=request.user,
                                                                reason=request.POST.get("reason", "")),
-                       "已退回，上报机构将看到退回原因。")
+                       _("已退回，上报机构将看到退回原因。"))
     return redirect("certificates:report", pk=pk)
 
 
@@ -92,7 +95,7 @@ def decide(request, pk):
 
 def _province_only(request):
     if not authority.is_province_staff(request.user):
-        raise PermissionDenied("全国数据交换仅限省职业技能鉴定中心。")
+        raise PermissionDenied(_("全国数据交换仅限省职业技能鉴定中心。"))
 
 
 @role_required(CLERKS, CLERKS_ONLY)
@@ -100,7 +103,8 @@ def exchange(request):
     _province_only(request)
     if request.method == "POST":
         report_outcome(request, lambda: services.export_increment(actor=request.user),
-                       lambda e: f"已生成增量文件：{e.rows} 条记录（游标 {e.after_cursor + 1}–{e.last_cursor}）。")
+                       lambda e: _("已生成增量文件：%(rows)d 条记录（游标 %(first)d–%(last)d）。") % {
+                           "rows": e.rows, "first": e.after_cursor + 1, "last": e.last_cursor})
         return redirect("certificates:exchange")
     exports = selectors.national_exports()
     last = exports.first()

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appraisal import authority
@@ -17,8 +19,8 @@ from certificates import selectors, services
 from certificates.forms import CertificateFilterForm, DeliverForm, ReasonForm, RevokeForm
 from certificates.models import Certificate, State
 
-STAFF_ONLY = "此页面仅供鉴定机构和人社部门工作人员使用。"
-CLERKS_ONLY = "此操作仅限鉴定机构工作人员。"
+STAFF_ONLY = gettext_lazy("此页面仅供鉴定机构和人社部门工作人员使用。")
+CLERKS_ONLY = gettext_lazy("此操作仅限鉴定机构工作人员。")
 PAGE_SIZE = 50
 
 
@@ -73,12 +75,12 @@ def deliver(request):
     visible = selectors.certificates_for(request.user).filter(pk__in=posted_ids(ids))
     visible_ids = list(visible.values_list("pk", flat=True))
     if not visible_ids or len(visible_ids) != len(set(ids)):
-        messages.error(request, "请选择要发放的证书（证书不存在或不在您的管辖范围内）。")
+        messages.error(request, _("请选择要发放的证书（证书不存在或不在您的管辖范围内）。"))
     elif _form_or_message(request, form):
         report_outcome(request, lambda: services.deliver(
             certificate_ids=visible_ids, actor=request.user, to_unit=form.cleaned_data["to_unit"],
             unit_name=form.cleaned_data["unit_name"], on=form.cleaned_data["on"]),
-            lambda done: f"已登记发放 {len(done)} 张证书。")
+            lambda done: _("已登记发放 %(n)d 张证书。") % {"n": len(done)})
     if len(visible_ids) == 1 and request.POST.get("back") == "detail":
         return redirect("certificates:detail", pk=visible_ids[0])
     return redirect("certificates:index")
@@ -92,7 +94,7 @@ def reissue(request, pk):
     if _form_or_message(request, form):
         report_outcome(request, lambda: services.request_reissue(certificate=certificate, actor=request.user,
                                                                  reason=form.cleaned_data["reason"]),
-                       "已申请补发：证书回到打印队列，编号不变。")
+                       _("已申请补发：证书回到打印队列，编号不变。"))
     return redirect("certificates:detail", pk=pk)
 
 
@@ -104,7 +106,7 @@ def spoiled(request, pk):
     if _form_or_message(request, form):
         report_outcome(request, lambda: services.record_spoiled(certificate=certificate, actor=request.user,
                                                                 reason=form.cleaned_data["reason"]),
-                       "已登记作废证书空白件，证书回到打印队列，编号不变。")
+                       _("已登记作废证书空白件，证书回到打印队列，编号不变。"))
     return redirect("certificates:detail", pk=pk)
 
 
@@ -117,7 +119,7 @@ def revoke(request, pk):
         report_outcome(request, lambda: services.revoke(certificate=certificate, actor=request.user,
                                                         reason=form.cleaned_data["reason"],
                                                         document=form.cleaned_data["document"]),
-                       "证书已撤销，永久失效，编号不再使用。")
+                       _("证书已撤销，永久失效，编号不再使用。"))
     return redirect("certificates:detail", pk=pk)
 
 
@@ -141,7 +143,7 @@ def session_issue(request, pk):
             if posted:  # one row's button; the applications are those of this session only
                 rows = selectors.session_applications(session).filter(pk__in=chosen)
                 if not rows.exists():  # a forged or stale row: never fall back to the whole session
-                    raise ValidationError("所选考生不在本场次中。")
+                    raise ValidationError(_("所选考生不在本场次中。"))
                 return services.issue_certificates(rows, actor=request.user)
             return services.issue_for_session(session, actor=request.user)
 
@@ -154,7 +156,7 @@ def session_issue(request, pk):
 
 
 def _issued_message(result) -> str:
-    text = f"已核发 {len(result.issued)} 张证书。"
+    text = _("已核发 %(n)d 张证书。") % {"n": len(result.issued)}
     if result.refused:
-        text += f"另有 {len(result.refused)} 人暂不能核发，原因见下表。"
+        text += _("另有 %(n)d 人暂不能核发，原因见下表。") % {"n": len(result.refused)}
     return text

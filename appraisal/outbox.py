@@ -68,42 +68,46 @@ class _RelayAfterCommit:
     """The relay of the messages one transaction wrote, once after its commit. They are claimed by
     one UPDATE (its row locks keep a concurrent relay away: relay() skips locked rows) and sent from
     memory, so the request pays one statement, not a locked read and an update per message. One of
-    them sent meanwhile by another relay falls back to relay(); a broker error rolls the claim back
-    and is recorded for the next relay."""
+    them sent meanwhile by another relay falls back to relay(); a broker error un-claims the failed
+    message (with its error) and those after it, for the next relay."""
 
     def __init__(self, message: OutboxMessage):
         self.messages = [message]
 
     def __call__(self):
         ids = [message.pk for message in self.messages]
-        published = []
         try:
             with transaction.atomic():
                 claimed = OutboxMessage.objects.filter(pk__in=ids, sent_at__isnull=True).update(
                     sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
                 )
                 if claimed != len(ids):
-                    raise _Contended
+                    raise _Contended  # nothing published yet: the claim is rolled back
+                published = 0
                 for message in self.messages:
-                    _task(message.task).apply_async(args=message.args)
-                    published.append(message.pk)
-                _redact_sent(self.messages)
+                    # Each failure is caught here, inside the claim, never by rolling the claim back:
+                    # with eager tasks (the embedded default) the task has run in this transaction and
+                    # its own marks (a message delivered by e-mail) must stay.
+                    try:
+                        _task(message.task).apply_async(args=message.args)
+                    except Exception as exc:  # the broker's errors vary by transport; all mean "not now"
+                        self._not_sent(message, exc, self.messages[published + 1:])
+                        break
+                    published += 1
+                _redact_sent(self.messages[:published])
         except _Contended:
             relay(only=ids)
-        except Exception as exc:  # the broker's errors vary by transport; all mean "not now"
-            # The claim was rolled back: what went out before the failure is marked sent, the failed
-            # message keeps its error, the rest wait for the next relay (as relay() does).
-            if published:
-                OutboxMessage.objects.filter(pk__in=published).update(
-                    sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
-                )
-                _redact_sent(self.messages[:len(published)])
-            failed = self.messages[len(published)]
-            failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            OutboxMessage.objects.filter(pk=failed.pk).update(
-                attempts=F("attempts") + 1, last_error=failed.last_error
-            )
-            logger.warning("outbox: %s not sent, will retry: %s", failed, failed.last_error)
+
+    @staticmethod
+    def _not_sent(failed: OutboxMessage, exc: Exception, rest) -> None:
+        """Undo the claim of the failed message (keeping its attempt and error) and of those after it
+        (as if never tried): the next relay sends them."""
+        failed.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        OutboxMessage.objects.filter(pk=failed.pk).update(sent_at=None, last_error=failed.last_error)
+        if rest:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in rest]).update(
+                sent_at=None, attempts=F("attempts") - 1)
+        logger.warning("outbox: %s not sent, will retry: %s", failed, failed.last_error)
 
 
 class _Contended(Exception):

@@ -35,6 +35,7 @@ def main():
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--step", help="only this step (me, api, page, status, submit)")
+    parser.add_argument("--dump", metavar="DIR", help="also save each step's profile as DIR/<step>.prof (for pstats callers)")
     args = parser.parse_args()
     template = f"{day.DB_NAME}_template"
     if not day.database_exists(template):
@@ -90,6 +91,8 @@ def main():
             profile.disable()
             print(f"   {(time.process_time() - started) / args.runs * 1000:.2f} ms of CPU a request (profiled)")
             print_profile(profile, args.top)
+            if args.dump:
+                profile.dump_stats(Path(args.dump) / f"{name}.prof")
         if not args.step or args.step == "submit":
             profile_submits(drafts[1:], args.runs, args.top)
     finally:

@@ -202,6 +202,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             self.request.user, search=self.request.query_params.get("search"), detail=self.action == "retrieve"
         )
 
+    def filter_queryset(self, queryset):
+        # A detail read without query parameters has nothing to filter: no filterset and its form
+        # built for each read (the candidate's registration-day read, benchmarks/README.md).
+        if self.action == "retrieve" and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_class(self):
         return ApplicationDetailSerializer if self.action != "list" else ApplicationSerializer
 

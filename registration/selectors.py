@@ -111,19 +111,63 @@ def _get(queryset: QuerySet, model, **lookup):
         raise model.DoesNotExist from exc
 
 
-def application_for(user, pk) -> Application:
-    """One application the user may see, with its materials, history and payments; else
-    Application.DoesNotExist (guessing another person's number reveals nothing)."""
-    return _get(_with_relations(applications_for(user)), Application, pk=pk)
+def application_for(user, pk, *, payments=True) -> Application:
+    """One application the user may see, with its materials, history and (unless `payments` is
+    false: the candidate's page does not show them) payments; else Application.DoesNotExist
+    (guessing another person's number reveals nothing)."""
+    application = _get(_with_relations(applications_for(user), user, payments=payments), Application, pk=pk)
+    if user.is_authenticated and user.role == Role.CANDIDATE:
+        application.candidate = user  # their own: the row the scope filtered on, not read again
+    return application
 
 
-def _with_relations(queryset: QuerySet[Application]) -> QuerySet[Application]:
+def _with_relations(queryset: QuerySet[Application], user, *, payments=True) -> QuerySet[Application]:
     """An application's detail (page and API): its relations in a fixed number of queries, however
     long its history and whoever acted on it (REG-1: no query per row)."""
+    if user.is_authenticated and user.role == Role.CANDIDATE:
+        return _own_detail(queryset, payments=payments)
     return queryset.select_related("hr_opinion_by").prefetch_related(
         Prefetch("materials", queryset=Material.objects.select_related("uploaded_by", "original_checked_by")),
         Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
         Prefetch("payments", queryset=PaymentRecord.objects.select_related("actor")),
+    )
+
+
+# What User.display_name reads: the only columns of a user the candidate's own detail shows (who
+# acted, who gave the HR opinion). A whole user row is some twenty columns, joined four times.
+_NAME_COLUMNS = ("full_name", "first_name", "last_name", "username")
+
+
+def _columns(model, *related: str) -> list[str]:
+    """Every column of `model`, and of each `related` user only the ones its display name reads."""
+    return [f.name for f in model._meta.concrete_fields] + [f"{r}__{c}" for r in related for c in _NAME_COLUMNS]
+
+
+# Of the centers and the occupation the candidate's page, the API and the printed form show the name.
+_OWN_DETAIL_NAMES = (
+    "center__name", "occupation__name", "scheduled_day__center__name",
+    *(f"scheduled_day__{f.name}" for f in ScheduledAppraisalDay._meta.concrete_fields),
+)
+
+
+def _own_detail(queryset: QuerySet[Application], *, payments=True) -> QuerySet[Application]:
+    """A candidate's own application as their page and the API show it: what the staff detail joins
+    for reviewers (the candidate's user row, who uploaded or checked each file) is left out, and of
+    the users who acted only their names are read. The registration-day read (benchmarks/README.md)."""
+    relations = [
+        Prefetch("materials", queryset=Material.objects.all()),
+        Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")
+                 .only(*_columns(ApplicationTransition, "actor"))),
+    ]
+    if payments:
+        relations.append(Prefetch("payments", queryset=PaymentRecord.objects.select_related("actor")
+                                  .only(*_columns(PaymentRecord, "actor"))))
+    return (
+        queryset.select_related(None)
+        .select_related("center", "occupation", "unified_appraisal", "scheduled_day__center", "retake_day",
+                        "hr_opinion_by")
+        .only(*_columns(Application, "hr_opinion_by"), *_OWN_DETAIL_NAMES)
+        .prefetch_related(*relations)
     )
 
 
@@ -198,7 +242,7 @@ def api_applications(user, *, search=None, detail=False) -> QuerySet[Application
     if search:
         queryset = queryset.filter(search_condition(user, search))
     if detail:
-        queryset = _with_relations(queryset)
+        queryset = _with_relations(queryset, user)
     return queryset.order_by("-created_at", "-pk")
 
 

@@ -181,12 +181,22 @@ def _condition_checks(application: Application, condition: EligibilityCondition,
 
 
 def _materials_check(application: Application, conditions) -> dict:
-    present = set(application.materials.values_list("kind", flat=True)) if application.pk else set()
+    present = _uploaded_kinds(application)
     missing = [str(MaterialKind(k).label) for k in required_materials(application, conditions) if k not in present]
     return _result(
         "materials", not missing,
         _("材料齐全。") if not missing else _("缺少材料：%(missing)s。") % {"missing": "、".join(missing)},
     )
+
+
+def _uploaded_kinds(application: Application) -> set[str]:
+    if not application.pk:
+        return set()
+    # A detail read (selectors.application_for) holds its materials already: no second query.
+    prefetched = getattr(application, "_prefetched_objects_cache", {}).get("materials")
+    if prefetched is not None:
+        return {material.kind for material in prefetched}
+    return set(application.materials.values_list("kind", flat=True))
 
 
 def fee_for(occupation_id, level, on_date) -> Decimal | None:

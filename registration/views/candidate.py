@@ -246,6 +246,8 @@ def _detail_context(request, application, upload_errors=None):
         "can_edit": application.is_editable,
         "can_withdraw": Status.WITHDRAWN in targets,
         "pdf_url": _reverse_or_none("registration:application_pdf", application.pk),
+        # Each material's upload form posts to the page itself: its address worked out once.
+        "upload_url": reverse("registration:application_detail", args=[application.pk]),
         "today": timezone.localdate(),
     }
 
@@ -256,7 +258,7 @@ def application_detail(request, pk):
         # The page's upload forms post here, so that a refused file comes back at the page's own
         # address (reload, bookmark and back work), with the reason next to the material.
         return material_upload(request, pk)
-    application = application_or_404(request.user, pk)
+    application = application_or_404(request.user, pk, payments=False)
     return render(request, "registration/candidate/detail.html", _detail_context(request, application))
 
 
@@ -308,7 +310,7 @@ def material_upload(request, pk):
     if not errors:
         messages.success(request, _("已上传：%(label)s。") % {"label": MaterialKind(kind).label})
         return redirect(reverse("registration:application_detail", args=[application.pk]) + "#materials")
-    application = application_or_404(user, pk)
+    application = application_or_404(user, pk, payments=False)
     context = _detail_context(request, application, upload_errors={kind: errors})
     # On a phone the page is long: the reason goes on top (like a message) and in the material's
     # block, where the form's #material-<kind> anchor lands, with its file input focused.

@@ -11,11 +11,11 @@ from registration.exports import XLSX_CONTENT_TYPE
 from registration.models import Application, Material
 
 
-def application_or_404(user, pk) -> Application:
+def application_or_404(user, pk, *, payments=True) -> Application:
     """One application the user may see (with its materials and history), or 404: guessing
     another person's number reveals nothing."""
     try:
-        return selectors.application_for(user, pk)
+        return selectors.application_for(user, pk, payments=payments)
     except Application.DoesNotExist as exc:
         raise Http404(Application.not_found_message) from exc
 

@@ -207,6 +207,39 @@ def test_reg1_application_page_takes_a_constant_number_of_queries(logged_in_clie
     assert _queries_of(client, url) == before
 
 
+def _captured(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def test_reg1_candidates_own_read_joins_only_names_of_people(api, logged_in_client, submitted, candidate,
+                                                             demo_user):
+    """REG-1 on registration day: the candidate's own application (API and page) reads no whole user
+    row besides the login's, only the names of who acted; the page reads no payments it does not
+    show. What it shows stays the same: who acted, who gave the HR opinion, the payments (API)."""
+    _more_history(submitted, demo_user)
+    response, queries = _captured(api(candidate), f"{BASE}{submitted.pk}/")
+    detail = [sql for sql in queries if "registration_" in sql]
+    assert detail and not any('"appraisal_user"."password"' in sql for sql in detail)
+    body = response.json()
+    assert body["hr_opinion_by_name"] == "孙县员" and body["candidate"] == candidate.pk
+    assert {t["actor_name"] for t in body["transitions"]} >= {"孙县员"}
+    assert "孙县员" in {p["actor_name"] for p in body["payments"]}
+
+    page, queries = _captured(logged_in_client(candidate), f"/registration/my/{submitted.pk}/")
+    detail = [sql for sql in queries if "registration_" in sql]
+    assert not any('"appraisal_user"."password"' in sql for sql in detail)
+    assert not any("registration_paymentrecord" in sql for sql in queries)
+    assert sum("registration_material" in sql for sql in queries) == 1  # the eligibility check reuses them
+    html = page.content.decode()
+    assert "孙县员" in html and "本人" in html
+
+
 def test_reg1_status_poll_is_one_narrow_query(api, submitted, candidate, demo_user):
     """REG-1: the status poll after a submit reads one row's few columns; another person's
     application, or a number that is not one, answers 404."""

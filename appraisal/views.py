@@ -17,6 +17,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appraisal import authority, calendar_keeping, extensions, gates, jobs, selectors
@@ -63,11 +65,11 @@ def lockout_message() -> str:
     """Candidates reset a forgotten password themselves (登录页“忘记密码”, ID number and registered
     phone), so the lock sends them there; staff have no self-service reset and ask their center."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return (
-        f"连续{settings.AXES_FAILURE_LIMIT}次密码错误，该账号已暂时锁定，请{minutes}分钟后再试。"
+    return _(
+        "连续%(limit)d次密码错误，该账号已暂时锁定，请%(minutes)d分钟后再试。"
         "忘记密码的考生可点击登录页的“忘记密码”，用身份证号和注册手机号自行重置，重置后即可用新密码登录；"
         "工作人员请联系所在机构管理员重置密码。"
-    )
+    ) % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -86,7 +88,7 @@ def locked_out(request, original_response=None, credentials=None):
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     error_messages = {
         **auth_forms.PasswordChangeForm.error_messages,
-        "password_incorrect": "您的旧密码不正确，请重新输入。",
+        "password_incorrect": _("您的旧密码不正确，请重新输入。"),
     }
 
 
@@ -98,14 +100,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        messages.success(self.request, "密码已修改。")
+        messages.success(self.request, _("密码已修改。"))
         return super().form_valid(form)
 
 
 @require_POST
 def logout_view(request):
     logout(request)
-    messages.info(request, "您已安全退出。")
+    messages.info(request, _("您已安全退出。"))
     return redirect("login")
 
 
@@ -165,7 +167,7 @@ def calendar(request):
     )
 
 
-STAFF_ONLY = "此页面仅限鉴定机构和人社部门工作人员使用。"
+STAFF_ONLY = gettext_lazy("此页面仅限鉴定机构和人社部门工作人员使用。")
 
 
 @role_required(gates.STAFF, STAFF_ONLY)
@@ -199,7 +201,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-PROVINCE_ONLY = "个人信息访问记录仅限省职业技能鉴定中心查看。"
+PROVINCE_ONLY = gettext_lazy("个人信息访问记录仅限省职业技能鉴定中心查看。")
 ACCESS_LOG_PAGE_SIZE = 50
 
 
@@ -245,13 +247,13 @@ def job_status(request, pk):
 def job_output(request, pk):
     job = get_object_or_404(selectors.jobs_for(request.user), pk=pk, status=JobStatus.DONE)
     if not job.output:
-        raise Http404("该任务没有生成文件。")
+        raise Http404(_("该任务没有生成文件。"))
     response = FileResponse(job.output.open("rb"), as_attachment=True, filename=job.output_name or None)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-KEEP_CALENDAR_REFUSAL = "只有省职业技能鉴定中心的工作人员可以维护工作日历。"
+KEEP_CALENDAR_REFUSAL = gettext_lazy("只有省职业技能鉴定中心的工作人员可以维护工作日历。")
 
 
 @role_required(gates.CLERKS, KEEP_CALENDAR_REFUSAL)
@@ -273,7 +275,8 @@ def calendar_keep(request):
                     count = calendar_keeping.save_year(actor=request.user, year=data["year"],
                                                        holidays=data["holiday_ranges"],
                                                        working_days=data["working_ranges"])
-                    messages.success(request, f"已保存{data['year']}年工作日历（{count}天调整），报名截止日期已按新日历计算。")
+                    messages.success(request, _("已保存%(year)d年工作日历（%(count)d天调整），报名截止日期已按新日历计算。")
+                                     % {"year": data["year"], "count": count})
                     return redirect(f"{request.path}?year={data['year']}")
                 context["preview"] = calendar_keeping.preview(request.user, year=data["year"], plan=plan)
             except ValidationError as exc:

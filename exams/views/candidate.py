@@ -4,13 +4,14 @@ the outcome. Scoped reads in exams.selectors: a candidate sees only their own.""
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from appraisal.gates import CANDIDATES, role_required
 from exams import marking, selectors, services
 from exams.models import Subject
 
 SUBJECT_ORDER = list(Subject.values)
-CANDIDATES_ONLY = "此页面仅供考生本人查看。"
+CANDIDATES_ONLY = gettext_lazy("此页面仅供考生本人查看。")
 
 
 def _ticket_pdf_url(seat_pk):

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appraisal import authority
@@ -18,7 +20,7 @@ from exams import jobs, marking, scoring, selectors, services
 from exams.forms.scores import CorrectionForm, DecisionForm, ScoreGridForm, ScoreImportForm
 from exams.models import CorrectionStatus
 
-STAFF_SIDE_ONLY = "此功能仅限鉴定机构工作人员和考评人员使用。"
+STAFF_SIDE_ONLY = gettext_lazy("此功能仅限鉴定机构工作人员和考评人员使用。")
 
 
 def _session(request, pk):
@@ -62,7 +64,7 @@ def _sheet_context(request, session, form=None, grid_errors=None):
     # have already refused anyone who may not mark (_marking_session), so only the exam day can block.
     marking_blocked = None
     if not session.is_published:
-        marking_blocked = marking.exam_not_held_reason(session, doing="录入成绩")
+        marking_blocked = marking.exam_not_held_reason(session, doing=_("录入成绩"))
     if form is None and not session.is_published and not marking_blocked:
         form = ScoreGridForm(sheet=sheet, subjects=subjects)
     missing = sum(1 for row in sheet if any(s not in row.scores for s in row.takes))
@@ -86,7 +88,7 @@ def _sheet_context(request, session, form=None, grid_errors=None):
         "session": session, "subjects": [(s, scoring.subject_label(s)) for s in subjects], "rows": rows,
         "form": form, "manager": manager, "missing": missing, "grid_errors": grid_errors or [],
         "deadline": _deadline(session), "correction_form": CorrectionForm(), "marking_blocked": marking_blocked,
-        "publish_blocked": None if session.is_published else marking.exam_not_held_reason(session, doing="发布成绩"),
+        "publish_blocked": None if session.is_published else marking.exam_not_held_reason(session, doing=_("发布成绩")),
     }
 
 
@@ -109,11 +111,11 @@ def score_sheet(request, pk):
         cells = form.changed_cells()
         if not form.errors:
             if not cells:
-                messages.info(request, "没有修改任何成绩。")
+                messages.info(request, _("没有修改任何成绩。"))
                 return redirect("exams:score_sheet", pk=session.pk)
             errors = services.enter_grid(session, cells, actor=request.user, reason=form.cleaned_data["reason"])
             if not errors:
-                messages.success(request, f"已保存 {len(cells)} 项成绩。")
+                messages.success(request, _("已保存 %(n)d 项成绩。") % {"n": len(cells)})
                 return redirect("exams:score_sheet", pk=session.pk)
             if session.is_published:
                 grid_errors = sorted({m for msgs in errors.values() for m in msgs})
@@ -164,7 +166,7 @@ def score_import(request, pk):
 def publish(request, pk):
     session = _session(request, pk)
     report_outcome(request, lambda: services.publish_session(session=session, actor=request.user),
-                   "成绩已发布，考生现在可以查询本场次成绩。", one_sentence=False)
+                   _("成绩已发布，考生现在可以查询本场次成绩。"), one_sentence=False)
     return redirect("exams:score_sheet", pk=session.pk)
 
 
@@ -176,13 +178,13 @@ def request_correction(request, pk):
     session = score.session
     form = CorrectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写更正后成绩和更正理由。")
+        messages.error(request, _("请填写更正后成绩和更正理由。"))
     else:
         report_outcome(
             request,
             lambda: services.request_score_correction(score=score, new_value=form.cleaned_data["new_value"],
                                                       reason=form.cleaned_data["reason"], actor=request.user),
-            "成绩更正申请已提交，等待上级鉴定机构审批。", one_sentence=False,
+            _("成绩更正申请已提交，等待上级鉴定机构审批。"), one_sentence=False,
         )
     return redirect("exams:score_sheet", pk=session.pk)
 
@@ -202,15 +204,15 @@ def decide_correction(request, pk):
     correction = get_object_or_404(selectors.pending_corrections_for(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择批准或不予批准。")
+        messages.error(request, _("请选择批准或不予批准。"))
         return redirect("exams:corrections")
     approve = form.cleaned_data["decision"] == "approve"
     report_outcome(
         request,
         lambda: services.decide_score_correction(request=correction, approve=approve,
                                                  reason=form.cleaned_data["reason"], actor=request.user),
-        f"{'已批准' if approve else '已不予批准'}：{correction.score.application.name} "
-        f"{correction.score.get_subject_display()}。",
+        (_("已批准：%(name)s %(subject)s。") if approve else _("已不予批准：%(name)s %(subject)s。")) % {
+            "name": correction.score.application.name, "subject": correction.score.get_subject_display()},
         one_sentence=False,
     )
     return redirect("exams:corrections")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal.jobs import start_job
@@ -30,7 +31,7 @@ def export_report(request, kind, pk):
     exports.require_exporter(request.user)
     target = selectors.report_target(kind, pk)
     if target is None:
-        raise Http404("鉴定场次不存在。")
+        raise Http404(_("鉴定场次不存在。"))
     job = start_job(kind=jobs.REGISTRATION_REPORT, owner=request.user,
                     params=jobs.report_params(kind, target, origin=access_origin(request)))
     return redirect("job_detail", pk=job.pk)

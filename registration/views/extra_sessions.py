@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,7 @@ def extra_session_list(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "增加鉴定场次申请已提交，等待上级审批。")
+            messages.success(request, _("增加鉴定场次申请已提交，等待上级审批。"))
             return redirect("registration:extra_sessions")
     return render(
         request,
@@ -63,7 +64,7 @@ def extra_session_decide(request, pk):
     # Visible to the decider (upper level) only; anyone else learns nothing about the request.
     item = get_object_or_404(selectors.extra_session_requests_for(request.user).select_related("center__parent"), pk=pk)
     if not extra_sessions.can_decide(request.user, item):
-        raise PermissionDenied("增加鉴定场次须由申请机构的上级鉴定机构审批。")
+        raise PermissionDenied(_("增加鉴定场次须由申请机构的上级鉴定机构审批。"))
     form = ExtraSessionDecisionForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
@@ -76,9 +77,9 @@ def extra_session_decide(request, pk):
         else:
             messages.success(
                 request,
-                f"已批准{item.center.name} {item.day:%Y-%m-%d} 增加鉴定场次，已列入定期鉴定日"
-                f"（仅受理{item.occupation.name}）。"
-                if approve else f"已不予批准{item.center.name}的增加场次申请。",
+                _("已批准%(center)s %(day)s 增加鉴定场次，已列入定期鉴定日（仅受理%(occupation)s）。") % {
+                    "center": item.center.name, "day": f"{item.day:%Y-%m-%d}", "occupation": item.occupation.name}
+                if approve else _("已不予批准%(center)s的增加场次申请。") % {"center": item.center.name},
             )
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from appraisal.errors import add_service_errors
@@ -23,7 +24,7 @@ CLERK_FEATURE_REFUSAL = gettext_lazy("此功能仅限鉴定机构工作人员使
 
 @role_required(CLERKS, message=CLERK_FEATURE_REFUSAL)
 def import_template(request):
-    return xlsx_response(import_sheet.build_template(), "考生批量导入模板.xlsx")
+    return xlsx_response(import_sheet.build_template(), _("考生批量导入模板.xlsx"))
 
 
 @role_required(CLERKS, message=CLERK_FEATURE_REFUSAL)

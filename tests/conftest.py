@@ -36,6 +36,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _celery_join_flag_reset():
+    """Celery runs each eager task under `denied_join_result()`, which saves and restores one
+    process-wide flag: two threads running eager tasks at once (the concurrency tests' `at_once`, a
+    live server's threads) can restore it in the wrong order and leave it set, and every later
+    `.get()` then raises "Never call result.get() within a task!". Each test starts with it cleared."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """Text messages go to a list, like Django's mail.outbox in tests (appraisal/messaging)."""
     from appraisal.messaging.backends import LocmemSmsBackend

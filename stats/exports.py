@@ -200,9 +200,30 @@ def quarter_workbook(figures: dict, *, details=None, detail_count: int | None = 
 def detail_rows(center, year: int, quarter: int, *, limit: int | None = None):
     """The applications received in the quarter under `center` (the authority engine's
     `under_center`; the caller has checked the user may see `center`), as DETAIL_HEADERS rows
-    without the 序号: one query, streamed from the database (`iterator`), whatever the count.
-    Whether the candidate qualified and the certificate come from correlated subqueries, so the
-    rows stay one per application."""
+    without the 序号: one query, streamed from the database (`iterator`), whatever the count."""
+    from appraisal.models import Level
+    from certificates.models import State
+    from registration.models import Status
+    from stats.definitions import APPRAISAL_KINDS, CANDIDATE_KINDS
+
+    rows = _detail_query(center, year, quarter)
+    if limit is not None:
+        rows = rows[:limit]
+    appraisal_kinds, candidate_kinds = dict(APPRAISAL_KINDS), dict(CANDIDATE_KINDS)
+    statuses, states = dict(Status.choices), dict(State.choices)
+    levels = {level.value: str(level.label) for level in Level}
+    for (pk, name, id_number, center_name, occupation, level, appraisal_kind, candidate_kind, retake, status,
+         sat, failed, number, state, fee_due, fee_paid) in rows.iterator(chunk_size=2000):
+        yield (pk, name, id_number, center_name, occupation, levels.get(level, level),
+               str(appraisal_kinds.get(appraisal_kind, appraisal_kind)), str(candidate_kinds.get(candidate_kind, "")),
+               "是" if retake else "否", str(statuses.get(status, status)),
+               ("不合格" if failed else "合格") if sat else "", number or "", str(states.get(state, "")) if state else "",
+               float(fee_due) if fee_due is not None else None, "是" if fee_paid else "否")
+
+
+def _detail_query(center, year: int, quarter: int):
+    """The detail rows' one query, as raw values. Whether the candidate qualified and the certificate
+    come from correlated subqueries, so the rows stay one per application."""
     import datetime
 
     from django.db.models import (
@@ -221,11 +242,9 @@ def detail_rows(center, year: int, quarter: int, *, limit: int | None = None):
     from django.utils import timezone
 
     from appraisal import authority
-    from appraisal.models import Level
     from certificates.models import Certificate, State
     from exams.models import DisciplineIncident, IncidentMeasure, Score, SessionStatus
-    from registration.models import Application, Status
-    from stats.definitions import APPRAISAL_KINDS, CANDIDATE_KINDS
+    from registration.models import Application
     from stats.selectors import quarter_bounds
 
     start, end = quarter_bounds(year, quarter)
@@ -257,15 +276,4 @@ def detail_rows(center, year: int, quarter: int, *, limit: int | None = None):
                      "candidate_kind", "is_retake", "status", "sat", "failed", "certificate_number",
                      "certificate_state", "fee_due", "fee_paid")
     )
-    if limit is not None:
-        rows = rows[:limit]
-    appraisal_kinds, candidate_kinds = dict(APPRAISAL_KINDS), dict(CANDIDATE_KINDS)
-    statuses, states = dict(Status.choices), dict(State.choices)
-    levels = {level.value: str(level.label) for level in Level}
-    for (pk, name, id_number, center_name, occupation, level, appraisal_kind, candidate_kind, retake, status,
-         sat, failed, number, state, fee_due, fee_paid) in rows.iterator(chunk_size=2000):
-        yield (pk, name, id_number, center_name, occupation, levels.get(level, level),
-               str(appraisal_kinds.get(appraisal_kind, appraisal_kind)), str(candidate_kinds.get(candidate_kind, "")),
-               "是" if retake else "否", str(statuses.get(status, status)),
-               ("不合格" if failed else "合格") if sat else "", number or "", str(states.get(state, "")) if state else "",
-               float(fee_due) if fee_due is not None else None, "是" if fee_paid else "否")
+    return rows
